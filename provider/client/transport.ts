@@ -1,0 +1,265 @@
+import nodeFetch, { type RequestInit, type Response } from "node-fetch";
+import type { z } from "zod";
+import { type BackoffOptions, backoffDelay, defaultBackoff, parseRetryAfter, sleep } from "./backoff";
+import type { ClientSettings } from "./config";
+import { adviceFor, DomoError, kindForStatus } from "./errors";
+import type { RequestLimiter } from "./limiter";
+import type { DebugLog, Redactor } from "./log";
+import { gatewayErrorSchema } from "./schemas";
+
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+
+export interface RequestOptions<T> {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Validates the JSON body of a 2xx response; absent = no body expected. */
+  schema?: z.ZodType<T>;
+  /**
+   * Whether repeating the request is safe after a 5xx or a network failure. Defaults to true
+   * for GET/PUT/DELETE and false for POST, whose lost response may hide a committed create.
+   * 429 is always retried: Domo refused it before doing anything.
+   */
+  idempotent?: boolean;
+}
+
+export interface TransportDeps {
+  limiter: RequestLimiter;
+  log: DebugLog;
+  /** Scrubs the secret and issued tokens from error messages (Domo may echo what it got). */
+  redactor: Redactor;
+  /** Supplies a bearer token; `invalidate` drops a token the server rejected. */
+  tokens: { token(): Promise<string>; invalidate(token: string): void };
+  fetch?: FetchLike;
+  random?: () => number;
+  now?: () => number;
+  backoff?: BackoffOptions;
+}
+
+/**
+ * The one HTTP layer under every Domo call: shared limiter, per-request timeout, bounded
+ * retries with polite backoff, one token refresh on 401, and errors as DomoError values.
+ */
+export class Transport {
+  private readonly fetchImpl: FetchLike;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private readonly backoff: BackoffOptions;
+
+  constructor(
+    private readonly settings: ClientSettings,
+    private readonly deps: TransportDeps,
+  ) {
+    this.fetchImpl = deps.fetch ?? (nodeFetch as unknown as FetchLike);
+    this.random = deps.random ?? Math.random;
+    this.now = deps.now ?? (() => Date.now());
+    this.backoff = deps.backoff ?? defaultBackoff;
+  }
+
+  async request<T = undefined>(
+    method: HttpMethod,
+    path: string,
+    options: RequestOptions<T> = {},
+  ): Promise<T> {
+    try {
+      return await this.requestWithRetries(method, path, options);
+    } catch (e) {
+      if (e instanceof Error) e.message = this.deps.redactor.redact(e.message);
+      throw e;
+    }
+  }
+
+  private async requestWithRetries<T>(
+    method: HttpMethod,
+    path: string,
+    options: RequestOptions<T>,
+  ): Promise<T> {
+    const idempotent = options.idempotent ?? method !== "POST";
+    const deadline = this.now() + this.settings.deadlineMs;
+    const url = this.url(path, options.query);
+    let refreshedAuth = false;
+    let retries = 0;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt(method, path, url, options, attempt);
+      if (outcome.ok) return outcome.value as T;
+      const error = outcome.error;
+      if (error.kind === "auth" && outcome.token && !refreshedAuth) {
+        // A token can expire or be revoked early: refresh once, then give up.
+        refreshedAuth = true;
+        this.deps.tokens.invalidate(outcome.token);
+        continue;
+      }
+      const retryable = error.kind === "rate_limited" || (idempotent && error.transient);
+      if (!retryable || retries >= this.settings.maxRetries) {
+        throw retryable ? exhausted(error, retries) : error;
+      }
+      const wait = outcome.retryAfterMs ?? backoffDelay(retries, this.backoff, this.random);
+      if (this.now() + wait > deadline) throw exhausted(error, retries, "the call's deadline would pass");
+      this.deps.log.write(
+        `${method} ${path} attempt ${attempt} failed (${error.kind}); retrying in ${wait} ms`,
+      );
+      retries++;
+      await sleep(wait);
+    }
+  }
+
+  private async attempt<T>(
+    method: HttpMethod,
+    path: string,
+    url: string,
+    options: RequestOptions<T>,
+    attempt: number,
+  ): Promise<
+    | { ok: true; value: T | undefined }
+    | { ok: false; error: DomoError; retryAfterMs?: number; token?: string }
+  > {
+    const token = await this.deps.tokens.token();
+    const release = await this.deps.limiter.acquire();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.settings.timeoutMs);
+    const started = this.now();
+    try {
+      const headers: Record<string, string> = {
+        Authorization: `bearer ${token}`,
+        Accept: "application/json",
+      };
+      let body: string | undefined;
+      if (options.body !== undefined) {
+        headers["Content-Type"] = "application/json";
+        body = JSON.stringify(options.body);
+      }
+      let response: Response;
+      try {
+        response = await this.fetchImpl(url, { method, headers, body, signal: controller.signal });
+      } catch (cause) {
+        const timedOut = controller.signal.aborted;
+        const refused = (cause as { code?: string }).code === "ECONNREFUSED";
+        this.deps.log.write(
+          `${method} ${path} attempt ${attempt}: ${timedOut ? "timeout" : "network error"}`,
+        );
+        return {
+          ok: false,
+          error: new DomoError({
+            kind: timedOut ? "timeout" : "network",
+            method,
+            path,
+            maybeCommitted: !refused && method !== "GET",
+            message: timedOut
+              ? `Domo did not answer within ${this.settings.timeoutMs} ms. ${adviceFor("timeout")}`
+              : `Could not reach Domo at ${this.settings.apiHost}: ${describeNetworkError(cause)}. ${adviceFor("network")}`,
+          }),
+        };
+      }
+      const text = await response.text();
+      this.deps.log.write(
+        `${method} ${path} -> ${response.status} in ${this.now() - started} ms (attempt ${attempt})`,
+      );
+      if (response.ok) {
+        if (!options.schema) return { ok: true, value: undefined };
+        return { ok: true, value: this.parseBody(method, path, response.status, text, options.schema) };
+      }
+      const error = errorFromResponse(method, path, response.status, text);
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), this.now());
+      return {
+        ok: false,
+        error,
+        token,
+        ...(retryAfterMs === undefined
+          ? {}
+          : { retryAfterMs: Math.min(retryAfterMs, this.backoff.capMs * 3) }),
+      };
+    } catch (cause) {
+      // Reading the body can fail when the connection drops mid-response.
+      if (cause instanceof DomoError) return { ok: false, error: cause };
+      return {
+        ok: false,
+        error: new DomoError({
+          kind: controller.signal.aborted ? "timeout" : "network",
+          method,
+          path,
+          maybeCommitted: method !== "GET",
+          message: `The connection to Domo broke while reading the response: ${describeNetworkError(cause)}.`,
+        }),
+      };
+    } finally {
+      clearTimeout(timer);
+      release();
+    }
+  }
+
+  private parseBody<T>(method: string, path: string, status: number, text: string, schema: z.ZodType<T>): T {
+    let json: unknown;
+    try {
+      json = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      throw new DomoError({
+        kind: "server",
+        method,
+        path,
+        status,
+        message: "Domo answered with a body that is not JSON",
+      });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new DomoError({
+        kind: "server",
+        method,
+        path,
+        status,
+        message: `Domo's response did not have the expected shape (${issue?.path.join(".") || "body"}: ${issue?.message})`,
+      });
+    }
+    return parsed.data;
+  }
+
+  private url(path: string, query: RequestOptions<unknown>["query"]): string {
+    const url = new URL(this.settings.apiHost + path);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url.toString();
+  }
+}
+
+export function errorFromResponse(method: string, path: string, status: number, text: string): DomoError {
+  let detail: string | undefined;
+  let toe: string | undefined;
+  try {
+    const parsed = gatewayErrorSchema.safeParse(JSON.parse(text));
+    if (parsed.success) {
+      detail =
+        parsed.data.message ?? parsed.data.error_description ?? parsed.data.statusReason ?? parsed.data.error;
+      toe = parsed.data.toe;
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page, say): the status alone must do.
+  }
+  const kind = kindForStatus(status);
+  const said = detail ? `Domo said: ${detail.slice(0, 300)}. ` : "";
+  return new DomoError({ kind, status, method, path, toe, message: `${said}${adviceFor(kind)}` });
+}
+
+function exhausted(error: DomoError, retries: number, why?: string): DomoError {
+  return new DomoError({
+    kind: error.kind,
+    status: error.status,
+    method: error.method,
+    path: error.path,
+    toe: error.toe,
+    maybeCommitted: error.maybeCommitted,
+    cause: error,
+    message: `Gave up after ${retries + 1} attempt(s)${why ? ` because ${why}` : ""}: ${stripWhere(error)}`,
+  });
+}
+
+function stripWhere(error: DomoError): string {
+  return error.message.replace(/ \((GET|POST|PUT|DELETE) [^)]*\)( \[Domo trace id: [^\]]*\])?$/, "");
+}
+
+function describeNetworkError(cause: unknown): string {
+  const code = (cause as { code?: string }).code;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return code ? `${code}` : message.slice(0, 200);
+}

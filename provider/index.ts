@@ -1,0 +1,9 @@
+/**
+ * pulumi-domo: manage Domo user accounts as code.
+ *
+ * - `DomoUser`: one account, as a Pulumi dynamic resource.
+ * - `DomoClient`: the Domo Users API client (OAuth, polite retries, shared rate limit).
+ * - `startEmulator`: a faithful local Domo API for demos and tests.
+ */
+export * from "./client";
+export * from "./resources/user";

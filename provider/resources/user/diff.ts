@@ -1,0 +1,52 @@
+import { userWriteFields } from "../../client/schemas";
+import { settingFields, unknownValue } from "./declaration";
+import type { UserState } from "./state";
+
+export interface UserDiff {
+  /** Fields whose value in Domo must change (set or cleared). */
+  changed: string[];
+  /** Fields to clear in Domo: managed before, no longer declared. */
+  cleared: string[];
+  /** Provider settings kept in state that changed (no call to Domo needed). */
+  settings: string[];
+}
+
+/**
+ * Compares the declaration with the state. Only declared fields count, emails compare
+ * without case, create-time settings (sendInvite, adoptExisting) never cause an update, and
+ * nothing ever requires a replacement: Domo changes every field in place.
+ */
+export function diffUser(olds: UserState, news: Record<string, unknown>): UserDiff {
+  const changed: string[] = [];
+  const cleared: string[] = [];
+  for (const field of userWriteFields) {
+    const next = news[field];
+    if (next === unknownValue) {
+      changed.push(field);
+      continue;
+    }
+    if (next === undefined) {
+      // role and roleId are one choice: switching from one to the other is not a clear.
+      const isRolePair = field === "role" || field === "roleId";
+      if (!isRolePair && olds.managedFields.includes(field) && olds[field] !== undefined) {
+        changed.push(field);
+        cleared.push(field);
+      }
+      continue;
+    }
+    if (!sameField(field, olds[field], next)) changed.push(field);
+  }
+  const settings = settingFields.filter(
+    (f) => f !== "sendInvite" && f !== "adoptExisting" && news[f] !== undefined && news[f] !== olds[f],
+  );
+  return { changed, cleared, settings };
+}
+
+/** Values equal as Domo would see them: emails without case, numbers and numeric strings alike. */
+export function sameField(field: string, a: unknown, b: unknown): boolean {
+  if (a === undefined) return false;
+  if (field === "email" || field === "alternateEmail")
+    return String(a).toLowerCase() === String(b).toLowerCase();
+  if (typeof a === "number" || typeof b === "number") return String(a) === String(b);
+  return a === b;
+}

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { RequestLimiter } from "../../provider/client/limiter";
+import { type FakeClock, fakeClock } from "../support/clock";
+
+describe("request limiter", () => {
+  let clock: FakeClock;
+  beforeEach(() => {
+    clock = fakeClock();
+  });
+  afterEach(() => clock.restore());
+
+  it("never starts more than the configured rate in any one-second window", async () => {
+    const limiter = new RequestLimiter({ requestsPerSecond: 10, maxConcurrency: 100 });
+    const starts: number[] = [];
+    const all = Array.from({ length: 55 }, async () => {
+      const release = await limiter.acquire();
+      starts.push(Date.now());
+      release();
+    });
+    await clock.tickAsync(10_000);
+    await Promise.all(all);
+    assert.equal(starts.length, 55);
+    for (const t of starts) {
+      const inWindow = starts.filter((s) => s >= t && s < t + 1000).length;
+      assert.ok(inWindow <= 10, `${inWindow} starts in the second from ${t}`);
+    }
+    assert.ok((starts.at(-1) ?? 0) - (starts[0] ?? 0) >= 5400, "55 starts at 10/s take about 5.4 s");
+  });
+
+  it("caps concurrency and hands slots over in order", async () => {
+    const limiter = new RequestLimiter({ requestsPerSecond: 1000, maxConcurrency: 3 });
+    let peak = 0;
+    const work = Array.from({ length: 12 }, async () => {
+      const release = await limiter.acquire();
+      peak = Math.max(peak, limiter.inFlight);
+      await new Promise((r) => setTimeout(r, 50));
+      release();
+    });
+    await clock.tickAsync(1000);
+    await Promise.all(work);
+    assert.equal(peak, 3);
+    assert.equal(limiter.inFlight, 0);
+  });
+});
