@@ -1,0 +1,19 @@
+/** A local stand-in for Domo's public Users API, for tests, demos and offline development. */
+
+export type { TokenClaims, TokenResponse } from "./auth";
+export { emulatorCommand } from "./command";
+export type { GatewayError, OAuthErrorBody } from "./errors";
+export type { ActiveFault, Fault, FaultControls, FaultInput } from "./faults";
+export { FaultSchema } from "./faults";
+export type { RequestLogEntry } from "./metrics";
+export type { ApiUser, Role, StoredUser, Tombstone, UserInput } from "./model";
+export { SYSTEM_ROLES } from "./model";
+export type { Behaviour, Client, EmulatorOptions, EmulatorOptionsInput, Seed, SeedInput } from "./options";
+export { BehaviourSchema, EmulatorOptionsSchema } from "./options";
+export type { RateLimit } from "./ratelimit";
+export type { RouteKey } from "./routing";
+export { ROUTE_KEYS } from "./routing";
+export type { RunningEmulator } from "./server";
+export { startEmulator } from "./server";
+export type { ResolvedClient } from "./store";
+export { UserStore } from "./store";
