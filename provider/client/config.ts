@@ -78,7 +78,7 @@ export function parseClientSettings(
  * validation reports them by name instead of silently ignoring them.
  */
 export function settingsFromSources(
-  configGet: (key: string) => string | undefined,
+  configGet: (key: string) => unknown,
   env: Record<string, string | undefined> = process.env,
 ): ClientSettings {
   const raw: Record<string, unknown> = {};
@@ -86,8 +86,10 @@ export function settingsFromSources(
     keyof ClientSettings,
     { config: string; env: string },
   ][]) {
-    const value = configGet(source.config) ?? env[source.env];
-    if (value === undefined || value === "") continue;
+    // Stack config may hand over typed values (numbers, booleans): compare as text.
+    const found = configGet(source.config) ?? env[source.env];
+    if (found === undefined || found === null || found === "") continue;
+    const value = String(found);
     if (numericSettings.has(key)) raw[key] = /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
     else if (key === "debug") raw[key] = value === "true" || value === "1";
     else raw[key] = value;

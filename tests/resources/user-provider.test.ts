@@ -1,0 +1,416 @@
+import assert from "node:assert/strict";
+import type { DomoError } from "../../provider/client";
+import { parseClientSettings } from "../../provider/client/config";
+import { type RunningEmulator, startEmulator } from "../../provider/emulator";
+import { unknownValue } from "../../provider/resources/user/declaration";
+import {
+  PartialCreateError,
+  type PropertyMap,
+  UserProviderRuntime,
+} from "../../provider/resources/user/runtime";
+
+const writes = (emu: RunningEmulator) =>
+  Object.entries(emu.counters())
+    .filter(([route]) => /^(POST|PUT|DELETE) \/v1/.test(route))
+    .reduce((n, [, c]) => n + c, 0);
+const calls = (emu: RunningEmulator) => Object.values(emu.counters()).reduce((n, c) => n + c, 0);
+
+describe("DomoUser provider (direct calls against the emulator)", () => {
+  let emu: RunningEmulator;
+  let provider: UserProviderRuntime;
+
+  function runtime(extra: Record<string, unknown> = {}): UserProviderRuntime {
+    const settings = parseClientSettings({
+      apiHost: emu.url,
+      clientId: emu.credentials.clientId,
+      clientSecret: emu.credentials.clientSecret,
+      requestsPerSecond: 500,
+      ...extra,
+    });
+    return new UserProviderRuntime(() => settings);
+  }
+
+  async function checked(news: PropertyMap): Promise<PropertyMap> {
+    const result = await provider.check({}, news);
+    assert.deepEqual(result.failures ?? [], [], "check failed");
+    return result.inputs ?? {};
+  }
+
+  async function created(news: PropertyMap) {
+    const inputs = await checked(news);
+    const result = await provider.create(inputs);
+    return { id: result.id, inputs, outs: result.outs };
+  }
+
+  beforeEach(async () => {
+    emu = await startEmulator();
+    provider = runtime();
+  });
+  afterEach(async () => {
+    await emu.close();
+  });
+
+  describe("check", () => {
+    it("normalises email, trims strings and fills defaults", async () => {
+      const inputs = await checked({
+        email: "  Ada.Lovelace@Example.COM ",
+        name: "  Ada Lovelace ",
+        role: "Editor",
+      });
+      assert.equal(inputs.email, "ada.lovelace@example.com");
+      assert.equal(inputs.name, "Ada Lovelace");
+      assert.equal(inputs.sendInvite, false);
+      assert.equal(inputs.adoptExisting, false);
+      assert.equal(inputs.deletionPolicy, "delete");
+      assert.equal(calls(emu), 0, "check never calls Domo");
+    });
+
+    it("names the field and the fix for wrongly cased roles, conflicts and unknown properties", async () => {
+      const cases: Array<[PropertyMap, string, RegExp]> = [
+        [{ email: "a@example.com", name: "A", role: "admin" }, "role", /case-sensitive: use "Admin"/],
+        [{ email: "a@example.com", name: "A", role: "Admin", roleId: 6 }, "roleId", /not both/],
+        [{ email: "a@example.com", name: "A" }, "role", /role is required/],
+        [{ email: "not-an-email", name: "A", role: "Admin" }, "email", /not a valid email/],
+        [{ email: "a@example.com", name: "A", role: "Admin", nickname: "x" }, "nickname", /unknown property/],
+        [{ email: "a@example.com", name: "A", role: "Admin", timezone: "Mars/Base" }, "timezone", /IANA/],
+      ];
+      for (const [news, property, reason] of cases) {
+        const result = await provider.check({}, news);
+        const failure = result.failures?.find((f) => f.property === property);
+        assert.ok(
+          failure,
+          `expected a failure on ${property} for ${JSON.stringify(news)}: ${JSON.stringify(result)}`,
+        );
+        assert.match(failure.reason, reason);
+      }
+      assert.equal(calls(emu), 0);
+    });
+
+    it("tolerates unknown values in preview", async () => {
+      const inputs = await checked({
+        email: unknownValue,
+        name: "Grace",
+        role: "Admin",
+        title: unknownValue,
+      });
+      assert.equal(inputs.email, unknownValue);
+      assert.equal(inputs.title, unknownValue);
+      assert.equal(inputs.name, "Grace");
+    });
+  });
+
+  describe("diff", () => {
+    it("is quiet for the same declaration, case-changed emails, create-time settings and provider code", async () => {
+      const { id, inputs, outs } = await created({ email: "a@example.com", name: "A", role: "Editor" });
+      emu.resetCounters();
+      const same = [
+        inputs,
+        { ...inputs, email: "A@EXAMPLE.com" },
+        { ...inputs, sendInvite: true },
+        { ...inputs, adoptExisting: true },
+        { ...inputs, __provider: "exports.handler = something else" },
+      ];
+      for (const news of same) {
+        const d = await provider.diff(id, { ...outs, __provider: "old" }, await checked(news));
+        assert.equal(d.changes, false, `unexpected diff for ${JSON.stringify(news)}`);
+        assert.deepEqual(d.replaces, []);
+      }
+      assert.equal(calls(emu), 0, "diff never calls Domo");
+    });
+
+    it("updates in place (never replaces) for field changes, removals and the deletion policy", async () => {
+      const { id, inputs, outs } = await created({
+        email: "a@example.com",
+        name: "A",
+        role: "Editor",
+        title: "T",
+      });
+      const changed = [
+        { ...inputs, name: "B" },
+        { ...inputs, email: "b@example.com" },
+        { ...inputs, role: "Admin" },
+        { ...inputs, title: undefined },
+        { ...inputs, deletionPolicy: "retain" },
+        { ...inputs, role: undefined, roleId: 6 },
+      ];
+      for (const news of changed) {
+        const d = await provider.diff(id, outs, await checked(news));
+        assert.equal(d.changes, true, `expected a diff for ${JSON.stringify(news)}`);
+        assert.deepEqual(d.replaces, []);
+      }
+    });
+  });
+
+  describe("create", () => {
+    it("creates the user with its fields, without an invite by default", async () => {
+      const { id, outs } = await created({
+        email: "Grace@Example.com",
+        name: "Grace Hopper",
+        role: "Admin",
+        title: "Rear Admiral",
+        timezone: "America/New_York",
+        locale: "en-US",
+        employeeNumber: 1906,
+      });
+      const stored = emu.store.getUser(Number(id));
+      assert.equal(stored?.email, "grace@example.com");
+      assert.equal(stored?.title, "Rear Admiral");
+      assert.equal(stored?.timezone, "America/New_York");
+      assert.ok(!stored?.invited, "no invite unless asked");
+      assert.equal(outs.userId, Number(id));
+      assert.equal(outs.timezone, "America/New_York", "fields Domo does not echo on create are kept");
+      assert.equal(outs.locale, "en-US");
+      assert.deepEqual(emu.counters()["POST /v1/users"], 1);
+    });
+
+    it("sends the invite when asked", async () => {
+      const { id } = await created({ email: "i@example.com", name: "I", role: "Social", sendInvite: true });
+      assert.equal(emu.store.getUser(Number(id))?.invited, true);
+    });
+
+    it("refuses a duplicate email without adoptExisting, naming the option and the id", async () => {
+      const existing = await emu.store.createUser({ email: "dup@example.com", name: "Dup", role: "Editor" });
+      const inputs = await checked({ email: "DUP@example.com", name: "Dup", role: "Editor" });
+      await assert.rejects(provider.create(inputs), (e: DomoError) => {
+        assert.equal(e.kind, "conflict");
+        assert.match(e.message, /adoptExisting: true/);
+        assert.match(e.message, new RegExp(String(existing.id)));
+        return true;
+      });
+      assert.equal(emu.store.listUsers().filter((u) => u.email === "dup@example.com").length, 1);
+    });
+
+    it("adopts an identical existing account without writing to it", async () => {
+      const existing = await emu.store.createUser({
+        email: "same@example.com",
+        name: "Same",
+        role: "Editor",
+      });
+      emu.resetCounters();
+      const { id } = await created({
+        email: "SAME@example.com",
+        name: "Same",
+        role: "Editor",
+        adoptExisting: true,
+      });
+      assert.equal(id, String(existing.id));
+      assert.equal(writes(emu), 0);
+    });
+
+    it("adopts and converges a differing existing account", async () => {
+      const existing = await emu.store.createUser({
+        email: "conv@example.com",
+        name: "Old",
+        role: "Participant",
+      });
+      const { id, outs } = await created({
+        email: "conv@example.com",
+        name: "New",
+        role: "Editor",
+        adoptExisting: true,
+      });
+      assert.equal(id, String(existing.id));
+      assert.equal(emu.store.getUser(existing.id)?.name, "New");
+      assert.equal(outs.role, "Editor");
+      assert.equal(emu.counters()["POST /v1/users"] ?? 0, 0);
+    });
+
+    it("keeps the id when converging an adopted account fails (partial failure)", async () => {
+      const existing = await emu.store.createUser({
+        email: "part@example.com",
+        name: "Old",
+        role: "Participant",
+      });
+      emu.faults.add({ route: "PUT /v1/users/{id}", kind: "status", status: 500 });
+      const inputs = await checked({
+        email: "part@example.com",
+        name: "New",
+        role: "Editor",
+        adoptExisting: true,
+      });
+      const p = runtime({ maxRetries: 1 });
+      await assert.rejects(p.create({ ...inputs, __provider: "text" }), (e: PartialCreateError) => {
+        assert.ok(e instanceof PartialCreateError);
+        assert.equal(e.id, String(existing.id));
+        assert.equal(e.properties.userId, existing.id);
+        assert.equal(e.properties.__provider, "text", "the engine needs __provider to manage it later");
+        assert.ok(e.reasons.length > 0);
+        return true;
+      });
+    });
+  });
+
+  describe("read", () => {
+    it("returns state and inputs that diff clean against the same declaration", async () => {
+      const { id, inputs, outs } = await created({
+        email: "r@example.com",
+        name: "R",
+        role: "Editor",
+        phone: "+1 555 0100",
+      });
+      const fresh = runtime();
+      const state = (await fresh.read(id, outs)).props as PropertyMap;
+      const again = await fresh.read(id, state);
+      assert.equal(again.id, id);
+      const d = await fresh.diff(id, again.props ?? {}, inputs);
+      assert.equal(d.changes, false);
+      assert.deepEqual(Object.keys(again.inputs ?? {}).sort(), [
+        "adoptExisting",
+        "allowUnsafeAdminChanges",
+        "deletionPolicy",
+        "email",
+        "name",
+        "phone",
+        "role",
+        "sendInvite",
+      ]);
+    });
+
+    it("carries out-of-band drift into the inputs so the next diff shows it", async () => {
+      const { id, inputs, outs } = await created({
+        email: "d@example.com",
+        name: "D",
+        role: "Editor",
+        title: "Eng",
+      });
+      await emu.store.updateUser(Number(id), { title: "Changed by hand", department: "Ops" });
+      const read = await runtime().read(id, outs);
+      assert.equal(read.inputs?.title, "Changed by hand");
+      assert.equal(read.inputs?.department, undefined, "undeclared fields stay out of the inputs");
+      const d = await provider.diff(id, read.props ?? {}, inputs);
+      assert.equal(d.changes, true);
+    });
+
+    it("returns no id for a user deleted outside Pulumi (404 or tombstone)", async () => {
+      const a = await created({ email: "g1@example.com", name: "G", role: "Editor" });
+      await emu.store.deleteUser(Number(a.id));
+      assert.deepEqual(await runtime().read(a.id, a.outs), {});
+      assert.deepEqual(await runtime().read("1999999999", a.outs), {});
+    });
+
+    it("imports with the program's declaration and reports no change when it matches", async () => {
+      const existing = await emu.store.createUser({
+        email: "imp@example.com",
+        name: "Imp",
+        role: "Editor",
+        title: "Lead",
+        department: "Hand-set",
+      });
+      const declared = await checked({
+        email: "imp@example.com",
+        name: "Imp",
+        role: "Editor",
+        title: "Lead",
+      });
+      emu.resetCounters();
+      const read = await runtime().read(String(existing.id), declared);
+      assert.equal(read.id, String(existing.id));
+      const d = await provider.diff(String(existing.id), read.props ?? {}, declared);
+      assert.equal(d.changes, false);
+      assert.equal(writes(emu), 0);
+    });
+
+    it("serves many reads from one listing (N reads cost N/500 pages)", async () => {
+      const ids: number[] = [];
+      for (let i = 0; i < 30; i++)
+        ids.push(
+          (await emu.store.createUser({ email: `l${i}@example.com`, name: `L${i}`, role: "Editor" })).id,
+        );
+      emu.resetCounters();
+      const p = runtime();
+      await Promise.all(ids.map((id) => p.read(String(id), { userId: id, managedFields: ["name"] })));
+      assert.equal(emu.counters()["GET /v1/users"], 1);
+      assert.equal(emu.counters()["GET /v1/users/{id}"] ?? 0, 0);
+    });
+  });
+
+  describe("update", () => {
+    it("changes declared fields, clears removed ones, and keeps what was never declared", async () => {
+      const { id, inputs, outs } = await created({
+        email: "u@example.com",
+        name: "U",
+        role: "Editor",
+        title: "T",
+        phone: "123",
+      });
+      await emu.store.updateUser(Number(id), { department: "Set by hand", location: "HQ" });
+      const news = await checked({ ...inputs, title: "New title", phone: undefined });
+      const result = await provider.update(id, outs, news);
+      const stored = emu.store.getUser(Number(id));
+      assert.equal(stored?.title, "New title");
+      assert.equal(stored?.phone, undefined, "a field removed from the declaration is cleared");
+      assert.equal(stored?.department, "Set by hand");
+      assert.equal(stored?.location, "HQ");
+      assert.equal(result.outs.title, "New title");
+      assert.deepEqual(result.outs.managedFields, ["email", "name", "role", "title"]);
+    });
+
+    it("switches to a custom role by id", async () => {
+      const { id, inputs, outs } = await created({ email: "c@example.com", name: "C", role: "Editor" });
+      const news = await checked({ ...inputs, role: undefined, roleId: 6 });
+      const result = await provider.update(id, outs, news);
+      assert.equal(emu.store.getUser(Number(id))?.roleId, 6);
+      assert.equal(result.outs.roleId, 6);
+      assert.equal((await provider.diff(id, result.outs, news)).changes, false);
+    });
+
+    it("records a deletion-policy change without calling Domo", async () => {
+      const { id, inputs, outs } = await created({ email: "p@example.com", name: "P", role: "Editor" });
+      emu.resetCounters();
+      const result = await provider.update(id, outs, await checked({ ...inputs, deletionPolicy: "retain" }));
+      assert.equal(result.outs.deletionPolicy, "retain");
+      assert.equal(calls(emu), 0);
+    });
+
+    it("refuses to demote the account the credentials belong to", async () => {
+      const admin = emu.store.getUser(emu.adminUserId);
+      assert.ok(admin);
+      const declared = await checked({ email: admin.email, name: admin.name, role: "Admin" });
+      const state = (await provider.read(String(admin.id), declared)).props ?? {};
+      const news = await checked({ email: admin.email, name: admin.name, role: "Editor" });
+      await assert.rejects(
+        provider.update(String(admin.id), state, news),
+        /credentials belong to.*allowUnsafeAdminChanges/s,
+      );
+      assert.equal(emu.store.getUser(admin.id)?.roleId, 1);
+    });
+  });
+
+  describe("delete", () => {
+    it("deletes the account, and treats an already-gone account as deleted", async () => {
+      const { id, outs } = await created({ email: "x@example.com", name: "X", role: "Editor" });
+      await provider.delete(id, outs);
+      assert.equal(emu.store.getUser(Number(id))?.deleted, true);
+      await provider.delete(id, outs);
+    });
+
+    it("makes no call at all under the retain policy", async () => {
+      const { id, outs } = await created({
+        email: "keep@example.com",
+        name: "K",
+        role: "Editor",
+        deletionPolicy: "retain",
+      });
+      emu.resetCounters();
+      await runtime().delete(id, outs);
+      assert.equal(calls(emu), 0);
+      assert.equal(emu.store.getUser(Number(id))?.deleted, undefined);
+    });
+
+    it("refuses to delete the credentials' own account or the last Admin unless overridden", async () => {
+      const admin = emu.store.getUser(emu.adminUserId);
+      assert.ok(admin);
+      const state = { userId: admin.id, role: "Admin", managedFields: [] };
+      await assert.rejects(provider.delete(String(admin.id), state), /credentials belong to/);
+      const other = await created({ email: "second@example.com", name: "S", role: "Admin" });
+      // Two Admins: the second may go. Then, with the credentials' own account made non-Admin
+      // out of band, the remaining Admin is the last one.
+      await emu.store.updateUser(admin.id, { roleId: 3 });
+      await assert.rejects(runtime().delete(other.id, other.outs), /last Admin/);
+      assert.equal(emu.store.getUser(Number(other.id))?.deleted, undefined);
+      emu.setBehaviour({ deleteLastAdmin: "allow" });
+      await runtime().delete(other.id, { ...other.outs, allowUnsafeAdminChanges: true });
+      assert.equal(emu.store.getUser(Number(other.id))?.deleted, true);
+    });
+  });
+});
