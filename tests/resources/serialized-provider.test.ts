@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { type RunningEmulator, startEmulator } from "../../provider/emulator";
+import { packedProject } from "../support/packed-project";
+
+/** The budget for `__provider`, paid once per user in every state file and on every RPC. */
+const sizeBudgetBytes = 4096;
+
+interface Serialized {
+  text: string;
+  containsSecrets: boolean;
+}
+interface ProviderLike {
+  configure(req: { config: { get(key: string): string | undefined } }): Promise<void>;
+  check(olds: object, news: object): Promise<{ inputs?: Record<string, unknown>; failures?: unknown[] }>;
+  create(inputs: object): Promise<{ id: string; outs: Record<string, unknown> }>;
+  delete(id: string, props: object): Promise<void>;
+}
+
+describe("serialized DomoUser provider (__provider), from the packed package", function () {
+  this.timeout(180_000);
+  let project: string;
+  let serialized: Serialized;
+  let emu: RunningEmulator;
+
+  before(async () => {
+    project = (await packedProject()).dir;
+    // Serialize exactly as a user's program would: with the package and @pulumi/pulumi from
+    // the scratch project's node_modules, and that project as the working directory.
+    const req = createRequire(path.join(project, "index.js"));
+    const pulumi = req("@pulumi/pulumi") as {
+      runtime: { serializeFunction(f: () => unknown, o: { allowSecrets: boolean }): Promise<Serialized> };
+    };
+    // Capture the provider object itself, as DomoUser hands it to dynamic.Resource.
+    const provider = (req("pulumi-domo") as { serializedUserProvider: unknown }).serializedUserProvider;
+    const cwd = process.cwd();
+    process.chdir(project);
+    try {
+      serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  beforeEach(async () => {
+    emu = await startEmulator();
+  });
+  afterEach(async () => {
+    await emu.close();
+  });
+
+  it(`stays under ${sizeBudgetBytes} bytes and holds no secret`, () => {
+    const bytes = Buffer.byteLength(serialized.text);
+    assert.ok(bytes < sizeBudgetBytes, `__provider is ${bytes} bytes`);
+    assert.equal(serialized.containsSecrets, false);
+    assert.doesNotMatch(serialized.text, /clientSecret\s*[:=]\s*["'][^"']/);
+  });
+
+  it("loads only the package's runtime entry point by name", () => {
+    const required = [...serialized.text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+    assert.deepEqual([...new Set(required)], ["pulumi-domo/dist/resources/user/runtime.js"]);
+  });
+
+  it("reloads with require-from-string in the project and manages a user", async () => {
+    const req = createRequire(path.join(project, "index.js"));
+    const requireFromString = req("require-from-string") as (
+      code: string,
+      filename?: string,
+    ) => {
+      handler(): ProviderLike;
+    };
+    const cwd = process.cwd();
+    process.chdir(project);
+    try {
+      const provider = requireFromString(serialized.text).handler();
+      const config: Record<string, string> = {
+        "domo:apiHost": emu.url,
+        "domo:clientId": emu.credentials.clientId,
+        "domo:clientSecret": emu.credentials.clientSecret,
+      };
+      await provider.configure({ config: { get: (k) => config[k] } });
+      const checked = await provider.check({}, { email: "Ser@Example.com", name: "Ser", role: "Editor" });
+      assert.deepEqual(checked.failures ?? [], []);
+      const created = await provider.create(checked.inputs ?? {});
+      assert.equal(emu.store.getUser(Number(created.id))?.email, "ser@example.com");
+      await provider.delete(created.id, created.outs);
+      assert.equal(emu.store.getUser(Number(created.id))?.deleted, true);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
