@@ -28,6 +28,9 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
         : resolve(Buffer.concat(chunks)),
     );
     req.on("error", reject);
+    // A connection dropped mid-body (client gone, or close()) must not leave the handler waiting;
+    // after a normal end this rejection is a no-op.
+    req.on("close", () => reject(new Error("Connection closed before the request body was read")));
   });
 }
 
