@@ -1,0 +1,90 @@
+import type { DomoUserRecord } from "../client/schemas";
+import { normaliseEmail } from "../client/users";
+import { parseDeclaration, systemRoles } from "../resources/user/declaration";
+import type { UsersFileEntryInput } from "./schema";
+
+export interface ExportedUsers {
+  entries: UsersFileEntryInput[];
+  /** Per normalised email: what was left out of that entry and why (for comments and stderr). */
+  notes: Map<string, string[]>;
+  /** Accounts that cannot be declared at all (no email, no name, or a duplicate email). */
+  skipped: { id: number; reason: string }[];
+}
+
+const profileFields = [
+  "name",
+  "title",
+  "alternateEmail",
+  "phone",
+  "location",
+  "timezone",
+  "locale",
+  "employeeNumber",
+] as const;
+
+/**
+ * Turns live Domo users into users-file entries that take each account over by id. A field
+ * whose live value a declaration would refuse (say, a phone with letters) is left out rather
+ * than failing the export: left out, it stays unmanaged and unchanged, which is what was there.
+ */
+export function entriesFromLive(live: readonly DomoUserRecord[]): ExportedUsers {
+  const entries: UsersFileEntryInput[] = [];
+  const notes = new Map<string, string[]>();
+  const skipped: ExportedUsers["skipped"] = [];
+  const seen = new Map<string, number>();
+  for (const user of [...live].sort((a, b) => a.id - b.id)) {
+    if (user.deleted) continue;
+    if (!user.email) {
+      skipped.push({ id: user.id, reason: "it has no email" });
+      continue;
+    }
+    const email = normaliseEmail(user.email);
+    const twin = seen.get(email);
+    if (twin !== undefined) {
+      skipped.push({
+        id: user.id,
+        reason: `its email ${email} is also user ${twin}'s (compared without case)`,
+      });
+      continue;
+    }
+    seen.set(email, user.id);
+    const candidate: Record<string, unknown> = { email };
+    for (const field of profileFields) {
+      const value = user[field];
+      if (value !== undefined && value !== "") candidate[field] = value;
+    }
+    // A system role by name; a custom role by id (names of custom roles are not addressable).
+    if (user.role !== undefined && (systemRoles as readonly string[]).includes(user.role))
+      candidate.role = user.role;
+    else if (user.roleId !== undefined) candidate.roleId = user.roleId;
+    else if (user.role !== undefined) candidate.role = user.role;
+
+    const left: string[] = [];
+    // Drop what fails validation, field by field, until the rest is a valid declaration.
+    for (let round = 0; round < profileFields.length + 2; round++) {
+      const result = parseDeclaration(candidate);
+      if (result.ok) break;
+      const failure =
+        result.failures.find((f) => f.property !== "email" && Object.hasOwn(candidate, f.property)) ??
+        result.failures[0];
+      if (!failure || failure.property === "email" || !Object.hasOwn(candidate, failure.property)) {
+        left.push(
+          `cannot be declared: ${result.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+        );
+        break;
+      }
+      left.push(
+        `${failure.property} ${JSON.stringify(candidate[failure.property])} left out: ${failure.reason}`,
+      );
+      delete candidate[failure.property];
+    }
+    const final = parseDeclaration(candidate);
+    if (!final.ok) {
+      skipped.push({ id: user.id, reason: left[left.length - 1] ?? "its fields cannot be declared" });
+      continue;
+    }
+    if (left.length > 0) notes.set(email, left);
+    entries.push({ id: user.id, ...(candidate as Omit<UsersFileEntryInput, "id">) });
+  }
+  return { entries, notes, skipped };
+}

@@ -1,0 +1,26 @@
+/**
+ * The users file: a list of Domo users kept in YAML (or JSON), validated with the DomoUser
+ * resource's own rules, rendered back for export, and compared with Domo for audits.
+ */
+export { type AuditReport, auditReportSchema, auditUsers, formatAuditReport } from "./audit";
+export { isUsersFileError, UsersFileError } from "./errors";
+export { type ExportedUsers, entriesFromLive } from "./export";
+export {
+  type DeclaredUser,
+  declareUsers,
+  layerDefaults,
+  loadUsersFile,
+  parseUsersFile,
+  type UsersFile,
+} from "./parse";
+export { type RenderOptions, renderUsersFile } from "./render";
+export {
+  domoUserIdSchema,
+  type UsersFileDefaults,
+  type UsersFileDefaultsInput,
+  type UsersFileEntryInput,
+  type UsersFileProblem,
+  usersFileDefaultsSchema,
+  usersFileEntrySchema,
+  usersFileProblemSchema,
+} from "./schema";

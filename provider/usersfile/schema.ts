@@ -1,0 +1,130 @@
+import { z } from "zod";
+import { userDeclarationSchema } from "../resources/user/declaration";
+
+/**
+ * The users file format. Each entry is one DomoUser declaration (its fields, names and
+ * messages come from `userDeclarationSchema`, the single source of truth) plus an optional
+ * `id`; `defaults` supplies values entries leave out.
+ */
+
+const declared = userDeclarationSchema.shape;
+
+/** A Domo user id: digits in YAML or JSON, as a number or a string of digits. */
+export const domoUserIdSchema = z
+  .union([z.number(), z.string()], {
+    error: (iss) =>
+      `id must be a Domo user id (a whole number such as 1234567890), got ${describe(iss.input)}`,
+  })
+  .transform((value, ctx) => {
+    const text = typeof value === "number" ? String(value) : value.trim();
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n <= 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `id must be a Domo user id (a positive whole number such as 1234567890), got ${JSON.stringify(value)}`,
+      });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/** Keys `defaults` accepts: role choice, provider settings, and org-wide profile fields. */
+export const defaultableFields = [
+  "role",
+  "roleId",
+  "location",
+  "timezone",
+  "locale",
+  "sendInvite",
+  "adoptExisting",
+  "deletionPolicy",
+  "allowUnsafeAdminChanges",
+] as const;
+
+export const usersFileDefaultsSchema = z
+  .strictObject(
+    {
+      role: declared.role,
+      roleId: declared.roleId,
+      location: declared.location,
+      timezone: declared.timezone,
+      locale: declared.locale,
+      // Without the declaration's own defaults: "not set here" must stay distinguishable.
+      sendInvite: declared.sendInvite.unwrap().optional(),
+      adoptExisting: declared.adoptExisting.unwrap().optional(),
+      deletionPolicy: declared.deletionPolicy.unwrap().optional(),
+      allowUnsafeAdminChanges: declared.allowUnsafeAdminChanges.unwrap().optional(),
+    },
+    {
+      error: (iss) =>
+        iss.code === "unrecognized_keys"
+          ? `unknown default${iss.keys.length > 1 ? "s" : ""} ${iss.keys.join(", ")}; defaults accepts ${defaultableFields.join(", ")}`
+          : `defaults must be a mapping, got ${describe(iss.input)}`,
+    },
+  )
+  .superRefine((value, ctx) => {
+    if (value.role !== undefined && value.roleId !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["roleId"],
+        message: "set either role (a system role) or roleId (a custom role) as the default, not both",
+      });
+    }
+  });
+export type UsersFileDefaults = z.output<typeof usersFileDefaultsSchema>;
+export type UsersFileDefaultsInput = z.input<typeof usersFileDefaultsSchema>;
+
+/**
+ * One entry as written in the file or passed from TypeScript: every DomoUser field, plus `id`
+ * to take over an existing account. Validation goes through `parseDeclaration`, so the
+ * messages are the resource's own.
+ */
+export const usersFileEntrySchema = userDeclarationSchema.safeExtend({ id: domoUserIdSchema.optional() });
+export type UsersFileEntryInput = Omit<z.input<typeof usersFileEntrySchema>, "id"> & {
+  /** An existing Domo user's id: the entry takes that account over (Pulumi `import`). */
+  id?: number | string | undefined;
+};
+
+/** Every key an entry accepts, in the order the file is rendered. */
+export const entryFields = ["id", ...Object.keys(declared)] as readonly string[];
+
+/** The top level: structure only; entries are validated one by one for precise messages. */
+export const usersFileSchema = z.strictObject(
+  {
+    defaults: z.unknown().optional(),
+    users: z.array(z.unknown(), {
+      error: (iss) =>
+        iss.input === undefined
+          ? "users is required: a list of user entries (write users: [] to declare none)"
+          : `users must be a list of user entries, got ${describe(iss.input)} (write users: [] to declare none)`,
+    }),
+  },
+  {
+    error: (iss) =>
+      iss.code === "unrecognized_keys"
+        ? `unknown top-level key${iss.keys.length > 1 ? "s" : ""} ${iss.keys.join(", ")}; a users file has defaults and users`
+        : `a users file must be a mapping with a users: list, got ${describe(iss.input)}`,
+  },
+);
+
+/** A problem in a users file, located as precisely as the source allows. */
+export const usersFileProblemSchema = z.object({
+  file: z.string(),
+  /** 1-based; undefined for declarations that come from a program rather than a file. */
+  line: z.number().int().positive().optional(),
+  /** Where in the document: e.g. `users[3].role`; empty for the file as a whole. */
+  path: z.string(),
+  message: z.string(),
+});
+export type UsersFileProblem = z.infer<typeof usersFileProblemSchema>;
+
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  if (value instanceof Uint8Array) return "binary data";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string")
+    return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  return `${typeof value} ${String(value)}`;
+}
