@@ -12,8 +12,8 @@ export const RoleSchema = z.object({
 export type Role = z.infer<typeof RoleSchema>;
 
 /**
- * Domo's five system roles. Domo documents the names but not the ids; these are the ids its
- * role API is generally reported to use, and `roleId` in responses is their string form.
+ * Domo's five system roles. Domo documents the names but not the ids; these follow the documented
+ * order, and `roleId` in responses is their string form.
  */
 export const SYSTEM_ROLES: readonly Role[] = [
   { id: 1, name: "Admin" },

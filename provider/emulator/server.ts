@@ -113,7 +113,6 @@ export async function startEmulator(input: EmulatorOptionsInput = {}): Promise<R
           method: match.key === "GET /oauth/token" ? "GET" : "POST",
           query,
           body,
-          contentType: req.headers["content-type"],
           authorization: req.headers.authorization,
         },
       );

@@ -13,7 +13,6 @@ export interface TokenRequest {
   method: "GET" | "POST";
   query: URLSearchParams;
   body: Buffer;
-  contentType: string | undefined;
   authorization: string | undefined;
 }
 
