@@ -7,3 +7,5 @@
  */
 export * from "./client";
 export * from "./resources/user";
+export * from "./resources/directory";
+export * from "./usersfile";

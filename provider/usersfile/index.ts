@@ -8,6 +8,7 @@ export { type ExportedUsers, entriesFromLive } from "./export";
 export {
   type DeclaredUser,
   declareUsers,
+  type LoadOptions,
   layerDefaults,
   loadUsersFile,
   parseUsersFile,

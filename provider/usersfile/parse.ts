@@ -54,10 +54,11 @@ const readOnlyFields: Record<string, string> = {
 const declarationKeys = new Set(Object.keys(userDeclarationSchema.shape));
 
 /**
- * Parses a users file (YAML, or JSON, which YAML reads too). Throws only UsersFileError,
+ * Parses a users file (YAML, or JSON, which YAML reads too). `baseDefaults` (validated, e.g.
+ * a program's) sit under the file's own `defaults:`. Throws only UsersFileError,
  * listing every problem with its line; any input, however broken, ends there or in a result.
  */
-export function parseUsersFile(text: string, fileName: string): UsersFile {
+export function parseUsersFile(text: string, fileName: string, baseDefaults?: UsersFileDefaults): UsersFile {
   const file = typeof fileName === "string" && fileName.length > 0 ? fileName : "users file";
   try {
     if (typeof text !== "string") throw fileProblem(file, `expected text, got ${describe(text)}`);
@@ -77,15 +78,23 @@ export function parseUsersFile(text: string, fileName: string): UsersFile {
       throw fileProblem(file, "the file is empty; expected a mapping with a users: list");
     }
     const root: unknown = doc.toJS({ maxAliasCount: 100 });
-    return validateDocument(root, file, locator(doc, lineCounter));
+    return validateDocument(root, file, locator(doc, lineCounter), baseDefaults);
   } catch (e) {
     if (e instanceof UsersFileError) throw e;
     throw fileProblem(file, `could not read the users file: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
-/** Reads and parses a users file; unreadable files are a UsersFileError too. */
-export function loadUsersFile(path: string): UsersFile {
+export interface LoadOptions {
+  /** Validated defaults (e.g. a program's) under the file's own `defaults:`. */
+  defaults?: UsersFileDefaults | undefined;
+  /** The name messages use, e.g. the path as a person typed it; default: `path`. */
+  displayName?: string | undefined;
+}
+
+/** Reads and parses a users file; an unreadable file is a UsersFileError too. */
+export function loadUsersFile(path: string, options: LoadOptions = {}): UsersFile {
+  const name = options.displayName ?? path;
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -99,9 +108,9 @@ export function loadUsersFile(path: string): UsersFile {
           : code === "EACCES"
             ? "permission denied"
             : (e as Error).message;
-    throw fileProblem(path, `cannot read the users file: ${reason}`);
+    throw fileProblem(name, `cannot read the users file: ${reason}`);
   }
-  return parseUsersFile(text, path);
+  return parseUsersFile(text, name, options.defaults);
 }
 
 /**

@@ -1,0 +1,53 @@
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { DomoClient } from "../client";
+import { auditUsers, formatAuditReport, loadUsersFile } from "../usersfile";
+import { cliClientSettings, credentialOptions, refuseSecretFlag } from "./credentials";
+import { type CliIo, exitCodes } from "./io";
+
+export const auditUsage = `Usage: pulumi-domo audit [--file users.yaml] [--json] [options]
+
+Compares a users file with Domo and reports, changing nothing:
+  - accounts in Domo that the file does not declare,
+  - declared accounts whose fields differ in Domo, field by field,
+  - declared accounts missing from Domo.
+Exit code 0 when in sync, 2 when drift is found, 1 on error.
+
+Options:
+  --file <file>                 the users file (default: users.yaml)
+  --json                        print the report as JSON on standard output
+  --quiet                       no progress on standard error
+  --api-host <url>              Domo API host (env DOMO_API_HOST; default https://api.domo.com)
+  --client-id <id>              API client id (env DOMO_CLIENT_ID)
+  --client-secret-file <file>   file holding the client secret (else env DOMO_CLIENT_SECRET)
+  -h, --help                    show this help`;
+
+export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
+  refuseSecretFlag(argv, "audit");
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      ...credentialOptions,
+      file: { type: "string", short: "f" },
+      json: { type: "boolean" },
+      quiet: { type: "boolean", short: "q" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.stdout(`${auditUsage}\n`);
+    return exitCodes.ok;
+  }
+  const fileArg = values.file ?? "users.yaml";
+  // Validate the file before asking Domo anything: a typo should not cost a full listing.
+  const declared = loadUsersFile(path.resolve(io.cwd, fileArg), { displayName: fileArg });
+  const client = new DomoClient(cliClientSettings(values, io), io.clientOptions);
+  const live = await client.users.listAll((count) => {
+    if (!values.quiet) io.stderr(`Read ${count} users from ${client.settings.apiHost}…\n`);
+  });
+  const report = auditUsers(declared.users, live);
+  io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatAuditReport(report, fileArg));
+  return report.inSync ? exitCodes.ok : exitCodes.drift;
+}

@@ -1,0 +1,95 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { DomoClient } from "../client";
+import { deletionPolicies } from "../resources/user/declaration";
+import { entriesFromLive, renderUsersFile, type UsersFileDefaultsInput } from "../usersfile";
+import { cliClientSettings, credentialOptions, refuseSecretFlag } from "./credentials";
+import { CliError, type CliIo, CliUsageError, exitCodes } from "./io";
+
+export const exportUsage = `Usage: pulumi-domo export [--out users.yaml] [options]
+
+Reads every user from Domo and writes a users file: one entry per account, with its id, so
+the first \`pulumi up\` takes each account over without changing it. Read-only: changes nothing.
+
+Options:
+  --out <file>                  where to write (default: standard output; - also means it)
+  --force                       overwrite --out if it exists
+  --deletion-policy <policy>    write defaults.deletionPolicy: retain (removing an entry later
+                                leaves the account in Domo) or delete
+  --quiet                       no progress on standard error
+  --api-host <url>              Domo API host (env DOMO_API_HOST; default https://api.domo.com)
+  --client-id <id>              API client id (env DOMO_CLIENT_ID)
+  --client-secret-file <file>   file holding the client secret (else env DOMO_CLIENT_SECRET)
+  -h, --help                    show this help`;
+
+export async function exportCommand(argv: string[], io: CliIo): Promise<number> {
+  refuseSecretFlag(argv, "export");
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      ...credentialOptions,
+      out: { type: "string", short: "o" },
+      force: { type: "boolean" },
+      "deletion-policy": { type: "string" },
+      quiet: { type: "boolean", short: "q" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.stdout(`${exportUsage}\n`);
+    return exitCodes.ok;
+  }
+  const policy = values["deletion-policy"];
+  if (policy !== undefined && !(deletionPolicies as readonly string[]).includes(policy)) {
+    throw new CliUsageError(
+      `--deletion-policy must be ${deletionPolicies.join(" or ")}, got "${policy}"`,
+      "export",
+    );
+  }
+  const toStdout = values.out === undefined || values.out === "-";
+  const outPath = toStdout ? undefined : path.resolve(io.cwd, values.out as string);
+  if (outPath !== undefined && existsSync(outPath) && !values.force) {
+    throw new CliError(`${values.out} exists; pass --force to overwrite it`);
+  }
+
+  const client = new DomoClient(cliClientSettings(values, io), io.clientOptions);
+  const progress = (count: number) => {
+    if (!values.quiet) io.stderr(`Read ${count} users from ${client.settings.apiHost}…\n`);
+  };
+  const live = await client.users.listAll(progress);
+  const { entries, notes, skipped } = entriesFromLive(live);
+  const defaults: UsersFileDefaultsInput | undefined =
+    policy === undefined ? undefined : { deletionPolicy: policy as (typeof deletionPolicies)[number] };
+  const text = renderUsersFile(entries, defaults, {
+    header:
+      `Domo users exported by pulumi-domo from ${client.settings.apiHost}.\n` +
+      "Each id takes that existing account over on the first pulumi up (no change when the fields match).",
+    notes,
+  });
+
+  if (outPath === undefined) io.stdout(text);
+  else writeAtomically(outPath, text);
+
+  for (const [email, lines] of notes) for (const line of lines) io.stderr(`warning: ${email}: ${line}\n`);
+  for (const s of skipped) io.stderr(`warning: user ${s.id} not exported: ${s.reason}\n`);
+  if (!values.quiet || outPath !== undefined) {
+    io.stderr(`Exported ${entries.length} of ${live.length} users${outPath ? ` to ${values.out}` : ""}.\n`);
+  }
+  return exitCodes.ok;
+}
+
+/** Write then rename: an interrupted export never leaves half a users file behind. */
+function writeAtomically(file: string, text: string): void {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    writeFileSync(temp, text, { encoding: "utf8", mode: 0o644 });
+    renameSync(temp, file);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw new CliError(`cannot write ${file}: ${(e as { code?: string }).code ?? (e as Error).message}`);
+  }
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+import { processIo } from "./io";
+import { runCli } from "./run";
+
+// exitCode rather than exit(): lets stdout drain when it is a pipe.
+runCli(process.argv.slice(2), processIo()).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,184 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+  type DeclaredUser,
+  declareUsers,
+  loadUsersFile,
+  type UsersFile,
+  type UsersFileDefaults,
+  type UsersFileDefaultsInput,
+  type UsersFileEntryInput,
+  UsersFileError,
+  type UsersFileProblem,
+  usersFileDefaultsSchema,
+} from "../../usersfile";
+import type { SystemRole, UserDeclaration } from "../user/declaration";
+import { DomoUser, type DomoUserArgs } from "../user/resource";
+import { userResourceName } from "./naming";
+
+/** The Pulumi type token. Changing it changes every child's URN: never do. */
+export const domoUserDirectoryType = "domo:index:UserDirectory";
+
+/** Options given to every DomoUser of the directory (parent and import are the directory's to set). */
+export type DirectoryUserOptions = Omit<pulumi.CustomResourceOptions, "parent" | "import" | "id" | "urn">;
+
+export interface DomoUserDirectoryArgs {
+  /**
+   * A users file (YAML or JSON), relative to the working directory (for `pulumi up`, the
+   * project directory). Read at program start, so mistakes fail the preview.
+   */
+  file?: string;
+  /** The users, declared in TypeScript instead of a file. */
+  users?: readonly UsersFileEntryInput[];
+  /**
+   * Defaults for every entry. A file's own `defaults:` win over these; an entry's own
+   * values win over both. Use `{ deletionPolicy: "retain" }` to leave removed users in Domo.
+   */
+  defaults?: UsersFileDefaultsInput;
+  /** Resource options for every user: `protect`, `retainOnDelete`, `ignoreChanges`, `aliases`… */
+  userOptions?: DirectoryUserOptions;
+}
+
+/** The declarations did not validate; `problems` has each one with file, line and path. */
+export class UserDirectoryError extends pulumi.RunError {
+  readonly problems: readonly UsersFileProblem[];
+
+  constructor(cause: UsersFileError) {
+    // RunError: Pulumi prints the message alone, without a stack trace.
+    super(cause.message);
+    this.name = "UserDirectoryError";
+    this.problems = cause.problems;
+  }
+}
+
+/**
+ * A list of Domo users converged as a whole: one DomoUser per entry, as children of this
+ * component. Adding an entry creates (or, with `id`/`adoptExisting`, takes over) an account;
+ * removing one deletes it (or leaves it, with deletionPolicy "retain"); editing one updates
+ * the account in place.
+ */
+export class DomoUserDirectory extends pulumi.ComponentResource {
+  /** Domo user id per (normalised) email. */
+  readonly userIds: pulumi.Output<Record<string, number>>;
+  /** The DomoUser resources, keyed by normalised email. */
+  readonly users: Readonly<Record<string, DomoUser>>;
+  /** The validated declarations the users were built from, in declaration order. */
+  readonly declarations: readonly DeclaredUser[];
+
+  constructor(name: string, args: DomoUserDirectoryArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super(domoUserDirectoryType, name, {}, opts);
+    const declared = readDirectory(args);
+    this.declarations = declared.users;
+
+    const users: Record<string, DomoUser> = {};
+    for (const plan of planDirectoryUsers(declared.users)) {
+      users[plan.email] = new DomoUser(plan.name, plan.args, {
+        ...args.userOptions,
+        // retainOnDelete set on the directory applies to its users (Pulumi only inherits protect).
+        retainOnDelete: args.userOptions?.retainOnDelete ?? opts.retainOnDelete,
+        parent: this,
+        ...(plan.importId === undefined ? {} : { import: plan.importId }),
+      });
+    }
+    this.users = users;
+    const emails = Object.keys(users);
+    this.userIds = pulumi
+      .all(emails.map((email) => users[email]!.userId))
+      .apply((ids) => Object.fromEntries(emails.map((email, i) => [email, ids[i]!])));
+    this.registerOutputs({ userIds: this.userIds });
+  }
+}
+
+export interface PlannedUser {
+  /** Logical name: from the normalised email only. */
+  name: string;
+  email: string;
+  args: DomoUserArgs;
+  /**
+   * The `import` option for entries with an id. Kept on every run on purpose: Pulumi treats a
+   * resource already in the state with that same id like any other (no re-import), so
+   * leaving `id:` in the file is safe and keeps the file an honest record.
+   */
+  importId?: string;
+}
+
+/** What the directory registers, without registering it: names, inputs and import ids. */
+export function planDirectoryUsers(users: readonly DeclaredUser[]): PlannedUser[] {
+  const plans: PlannedUser[] = [];
+  const names = new Map<string, string>();
+  for (const user of users) {
+    const name = userResourceName(user.declaration.email);
+    const clash = names.get(name);
+    // Validation already refuses duplicate emails; this guards the naming's one-to-one promise.
+    if (clash !== undefined)
+      throw new pulumi.RunError(
+        `${user.declaration.email} and ${clash} map to the same resource name ${name}`,
+      );
+    names.set(name, user.declaration.email);
+    plans.push({
+      name,
+      email: user.declaration.email,
+      args: userArgs(user.declaration),
+      ...(user.id === undefined ? {} : { importId: String(user.id) }),
+    });
+  }
+  return plans;
+}
+
+/** Reads and validates the directory's declarations; problems become one UserDirectoryError. */
+export function readDirectory(args: DomoUserDirectoryArgs): UsersFile {
+  try {
+    const hasFile = args.file !== undefined;
+    const hasUsers = args.users !== undefined;
+    if (hasFile === hasUsers) {
+      throw new UsersFileError([
+        {
+          file: "DomoUserDirectory",
+          path: hasFile ? "file, users" : "",
+          message: hasFile
+            ? "give either file (a users file) or users (a list), not both"
+            : "give file (a users file path) or users (a list of declarations)",
+        },
+      ]);
+    }
+    const base = programDefaults(args.defaults);
+    if (args.file !== undefined) return loadUsersFile(args.file, { defaults: base });
+    return declareUsers(args.users ?? [], args.defaults ?? {}, "DomoUserDirectory users");
+  } catch (e) {
+    if (e instanceof UsersFileError) throw new UserDirectoryError(e);
+    throw e;
+  }
+}
+
+function programDefaults(input: UsersFileDefaultsInput | undefined): UsersFileDefaults | undefined {
+  if (input === undefined) return undefined;
+  const parsed = usersFileDefaultsSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new UsersFileError(
+    parsed.error.issues.map((issue) => ({
+      file: "DomoUserDirectory",
+      path: ["defaults", ...issue.path.map(String)].join("."),
+      message: issue.message,
+    })),
+  );
+}
+
+/** DomoUser inputs from a validated declaration (every key present, as DomoUserArgs wants). */
+function userArgs(decl: UserDeclaration): DomoUserArgs {
+  return {
+    email: decl.email,
+    name: decl.name,
+    role: decl.role as SystemRole | undefined,
+    roleId: decl.roleId,
+    title: decl.title,
+    alternateEmail: decl.alternateEmail,
+    phone: decl.phone,
+    location: decl.location,
+    timezone: decl.timezone,
+    locale: decl.locale,
+    employeeNumber: decl.employeeNumber,
+    sendInvite: decl.sendInvite,
+    adoptExisting: decl.adoptExisting,
+    deletionPolicy: decl.deletionPolicy,
+    allowUnsafeAdminChanges: decl.allowUnsafeAdminChanges,
+  };
+}

@@ -1,0 +1,11 @@
+export {
+  type DirectoryUserOptions,
+  DomoUserDirectory,
+  type DomoUserDirectoryArgs,
+  domoUserDirectoryType,
+  type PlannedUser,
+  planDirectoryUsers,
+  readDirectory,
+  UserDirectoryError,
+} from "./component";
+export { userResourceName } from "./naming";
