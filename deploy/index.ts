@@ -1,0 +1,26 @@
+/**
+ * The repository's own Pulumi program: Domo's users are whatever users.yaml says.
+ *
+ *   npm run build                               # the program imports the built package
+ *   pulumi config set domo:apiHost https://api.domo.com
+ *   pulumi config set domo:clientId <id>
+ *   pulumi config set --secret domo:clientSecret <secret>
+ *   pulumi preview --diff && pulumi up
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { DomoUserDirectory } from "pulumi-domo";
+
+const config = new pulumi.Config();
+const usersFile = config.get("usersFile") ?? "users.yaml";
+
+// Read and validated now, while the program runs: a mistake in the file fails the preview
+// with file, line and field, before anything reaches Domo.
+const directory = new DomoUserDirectory("users", { file: usersFile });
+
+/** Domo user id per email. */
+export const userIds = directory.userIds;
+/** How many users the file declares, and how many of them take over an existing account by id. */
+export const declared = {
+  users: directory.declarations.length,
+  takenOverById: directory.declarations.filter((u) => u.id !== undefined).length,
+};
