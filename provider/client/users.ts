@@ -118,16 +118,25 @@ export class UsersApi {
         return created;
       } catch (e) {
         const unknownOutcome = isDomoError(e) && (e.maybeCommitted || e.kind === "server");
-        if (!unknownOutcome || attempt >= this.settings.maxRetries) throw e;
+        if (!unknownOutcome) throw e;
+        // Look the email up after the last attempt too: giving up without looking would leave a
+        // committed account outside Pulumi's state, and the re-run would call it a conflict.
+        const last = attempt >= this.settings.maxRetries;
         this.log.write(
           `create of ${user.email}: outcome unknown (${(e as DomoError).kind}); checking by email`,
         );
         await sleep(backoffDelay(attempt, defaultBackoff, Math.random));
-        const existing = await this.findByEmail(user.email, { fresh: true });
+        let existing: DomoUserRecord | undefined;
+        try {
+          existing = await this.findByEmail(user.email, { fresh: true });
+        } catch (lookupError) {
+          throw last ? e : lookupError;
+        }
         if (existing) {
           this.log.write(`create of ${user.email} had committed as user ${existing.id}`);
           return existing;
         }
+        if (last) throw e;
       }
     }
   }
