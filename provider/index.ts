@@ -6,6 +6,6 @@
  * - `startEmulator`: a faithful local Domo API for demos and tests.
  */
 export * from "./client";
-export * from "./resources/user";
 export * from "./resources/directory";
+export * from "./resources/user";
 export * from "./usersfile";

@@ -21,17 +21,21 @@ accepted as a flag value.`;
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
+type EmulatorModule = typeof import("../emulator/command");
+// require, not import(): the compiled CommonJS turns import() into require anyway, and a native
+// import() of a .ts path fails where tests run the sources through a require hook.
+const emulatorModule = () => require("../emulator/command") as EmulatorModule;
+
 const commands: Record<string, { run: Command; usage: () => Promise<string> }> = {
   export: { run: exportCommand, usage: async () => exportUsage },
   audit: { run: auditCommand, usage: async () => auditUsage },
   emulator: {
     // Loaded on demand: export and audit never pay for the emulator's code.
-    run: async (argv) => {
-      const { emulatorCommand } = await import("../emulator/command");
-      await emulatorCommand(argv);
+    run: async (argv, io) => {
+      await emulatorModule().emulatorCommand(argv, { out: (line) => io.stdout(`${line}\n`) });
       return exitCodes.ok;
     },
-    usage: async () => (await import("../emulator/command")).EMULATOR_USAGE,
+    usage: async () => emulatorModule().EMULATOR_USAGE,
   },
 };
 

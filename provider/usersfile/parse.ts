@@ -63,7 +63,13 @@ export function parseUsersFile(text: string, fileName: string, baseDefaults?: Us
   try {
     if (typeof text !== "string") throw fileProblem(file, `expected text, got ${describe(text)}`);
     const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      // Warnings (odd keys, unknown tags) would go to process warnings; problems are reported instead.
+      logLevel: "error",
+    });
     if (doc.errors.length > 0) {
       throw new UsersFileError(
         doc.errors.map((e) => ({
