@@ -16,9 +16,12 @@ export const deletionPolicies = ["delete", "retain"] as const;
 export type DeletionPolicy = (typeof deletionPolicies)[number];
 
 // Control characters and invisible formatting characters (bidi overrides, zero-width
-// characters) make a name look like another in Domo's UI: refuse them everywhere.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const forbiddenCharacters = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
+// characters) make a name look like another in Domo's UI: refuse them everywhere. Beyond the
+// listed ranges: every other format character (Cf: e.g. the Arabic letter mark, soft hyphen,
+// tag characters), line and paragraph separators (Zl, Zp) and lone surrogates (Cs).
+const forbiddenCharacters =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
 
 function text(field: string, max: number) {
   return z
@@ -50,6 +53,17 @@ function email(field: string) {
 const validTimezones = new Set(Intl.supportedValuesOf("timeZone"));
 // Intl lists canonical zones only; UTC and Etc/* aliases are valid too.
 validTimezones.add("UTC");
+
+/** Whether the Etc/* name is one Intl knows (Etc/GMT+5 yes, Etc/GMT+99 or Etc/Nowhere no). */
+function isEtcZone(s: string): boolean {
+  if (!s.startsWith("Etc/")) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: s });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function role() {
   return z
@@ -90,7 +104,7 @@ export const userDeclarationSchema = z
       location: text("location", 255).optional(),
       timezone: text("timezone", 64)
         .refine(
-          (s) => validTimezones.has(s) || s.startsWith("Etc/"),
+          (s) => validTimezones.has(s) || isEtcZone(s),
           "timezone is not an IANA time zone (expected e.g. America/Los_Angeles)",
         )
         .optional(),
@@ -197,7 +211,8 @@ export function parseDeclaration(raw: Record<string, unknown>): DeclarationResul
     // Output-only keys (registered as undefined so they become outputs) and nulls declare nothing.
     if (key === "__provider" || value === undefined || value === null || outputOnlyKeys.has(key)) continue;
     if (value === unknownValue) unknowns.push(key);
-    else known[key] = value;
+    // Defined, not assigned: an own "__proto__" key must stay a key (and be refused as unknown).
+    else Object.defineProperty(known, key, { value, enumerable: true, writable: true, configurable: true });
   }
   // Stand-ins let an unknown required field pass; its real value is checked at apply time.
   const standIns: Record<string, unknown> = {
