@@ -8,6 +8,7 @@ export { type ExportedUsers, entriesFromLive } from "./export";
 export {
   type DeclaredUser,
   declareUsers,
+  entryOf,
   type LoadOptions,
   layerDefaults,
   loadUsersFile,

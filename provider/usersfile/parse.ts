@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import {
   parseDeclaration,
+  type SystemRole,
   type UserDeclaration,
   unknownValue,
   userDeclarationSchema,
@@ -137,6 +138,13 @@ export function declareUsers(
       `could not read the declarations: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
+}
+
+/** A parsed user as an entry again (for `renderUsersFile`): its declaration plus its id. */
+export function entryOf(user: DeclaredUser): UsersFileEntryInput {
+  // Validated: a role that survived parsing is a system role.
+  const { role, ...rest } = user.declaration;
+  return { ...rest, role: role as SystemRole | undefined, id: user.id };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { userDeclarationSchema } from "../resources/user/declaration";
+import { type SystemRole, userDeclarationSchema } from "../resources/user/declaration";
 
 /**
  * The users file format. Each entry is one DomoUser declaration (its fields, names and
@@ -72,7 +72,10 @@ export const usersFileDefaultsSchema = z
     }
   });
 export type UsersFileDefaults = z.output<typeof usersFileDefaultsSchema>;
-export type UsersFileDefaultsInput = z.input<typeof usersFileDefaultsSchema>;
+/** Defaults as a program writes them (a typo in a system role name fails the type check). */
+export type UsersFileDefaultsInput = Omit<z.input<typeof usersFileDefaultsSchema>, "role"> & {
+  role?: SystemRole | undefined;
+};
 
 /**
  * One entry as written in the file or passed from TypeScript: every DomoUser field, plus `id`
@@ -80,9 +83,11 @@ export type UsersFileDefaultsInput = z.input<typeof usersFileDefaultsSchema>;
  * messages are the resource's own.
  */
 export const usersFileEntrySchema = userDeclarationSchema.safeExtend({ id: domoUserIdSchema.optional() });
-export type UsersFileEntryInput = Omit<z.input<typeof usersFileEntrySchema>, "id"> & {
+export type UsersFileEntryInput = Omit<z.input<typeof usersFileEntrySchema>, "id" | "role"> & {
   /** An existing Domo user's id: the entry takes that account over (Pulumi `import`). */
   id?: number | string | undefined;
+  /** A system role (case-sensitive); use roleId for a custom role. */
+  role?: SystemRole | undefined;
 };
 
 /** Every key an entry accepts, in the order the file is rendered. */

@@ -5,6 +5,7 @@ import { parseDeclaration, systemRoles } from "../../provider/resources/user/dec
 import {
   auditUsers,
   entriesFromLive,
+  entryOf,
   formatAuditReport,
   parseUsersFile,
   renderUsersFile,
@@ -13,8 +14,7 @@ import {
 } from "../../provider/usersfile";
 
 const reparse = (text: string) => parseUsersFile(text, "exported.yaml");
-const asEntries = (text: string): UsersFileEntryInput[] =>
-  reparse(text).users.map((u) => ({ ...u.declaration, id: u.id }));
+const asEntries = (text: string): UsersFileEntryInput[] => reparse(text).users.map(entryOf);
 
 describe("users file: rendering", () => {
   const users: UsersFileEntryInput[] = [
