@@ -1,7 +1,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { DomoClient } from "../client";
-import { auditUsers, formatAuditReport, loadUsersFile } from "../usersfile";
+import { DomoClient, normaliseEmail } from "../client";
+import { auditUsers, formatAuditReport, loadUsersFile, type UsersFile } from "../usersfile";
 import { cliClientSettings, credentialOptions, refuseSecretFlag } from "./credentials";
 import { type CliIo, exitCodes } from "./io";
 
@@ -16,6 +16,8 @@ Exit code 0 when in sync, 2 when drift is found, 1 on error.
 Options:
   --file <file>                 the users file (default: users.yaml)
   --json                        print the report as JSON on standard output
+  --ignore <email>              leave this undeclared account out of the report (repeatable),
+                                e.g. the API client's own service account
   --quiet                       no progress on standard error
   --api-host <url>              Domo API host (env DOMO_API_HOST; default https://api.domo.com)
   --client-id <id>              API client id (env DOMO_CLIENT_ID)
@@ -32,6 +34,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
       ...credentialOptions,
       file: { type: "string", short: "f" },
       json: { type: "boolean" },
+      ignore: { type: "string", multiple: true },
       quiet: { type: "boolean", short: "q" },
       help: { type: "boolean", short: "h" },
     },
@@ -47,7 +50,17 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const live = await client.users.listAll((count) => {
     if (!values.quiet) io.stderr(`Read ${count} users from ${client.settings.apiHost}…\n`);
   });
-  const report = auditUsers(declared.users, live);
+  const ignored = new Set((values.ignore ?? []).map(normaliseEmail));
+  for (const email of declaredEmails(declared)) ignored.delete(email);
+  // Only undeclared accounts can be ignored: a declared one is compared whatever the flag says.
+  const report = auditUsers(
+    declared.users,
+    live.filter((u) => !u.email || !ignored.has(normaliseEmail(u.email))),
+  );
   io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatAuditReport(report, fileArg));
   return report.inSync ? exitCodes.ok : exitCodes.drift;
+}
+
+function declaredEmails(file: UsersFile): Set<string> {
+  return new Set(file.users.map((u) => u.declaration.email));
 }

@@ -195,6 +195,21 @@ describe("pulumi-domo CLI", function () {
       );
     });
 
+    it("leaves --ignore'd undeclared accounts out of the report", async () => {
+      assert.equal((await run(["export", "--out", "users.yaml"])).code, 0);
+      await emu.store.createUser({ name: "Service", email: "Svc@Example.com", role: "Admin" });
+      assert.equal((await run(["audit", "--quiet"])).code, 2);
+      const r = await run([
+        "audit",
+        "--quiet",
+        "--ignore",
+        "svc@example.com",
+        "--ignore",
+        "other@example.com",
+      ]);
+      assert.equal(r.code, 0, r.stdout);
+    });
+
     it("prints a bad users file's problems with lines, without calling Domo", async () => {
       fs.writeFileSync(
         path.join(dir, "users.yaml"),
