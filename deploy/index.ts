@@ -7,11 +7,15 @@
  *   pulumi config set --secret domo:clientSecret <secret>
  *   pulumi preview --diff && pulumi up
  */
+import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { DomoUserDirectory } from "pulumi-domo";
 
 const config = new pulumi.Config();
-const usersFile = config.get("usersFile") ?? "users.yaml";
+// Pulumi runs a program in the directory of `main` (deploy/), not beside Pulumi.yaml: resolve
+// the users file against the project directory, where people keep and name it.
+const projectDir = path.resolve(__dirname, "..");
+const usersFile = path.resolve(projectDir, config.get("usersFile") ?? "users.yaml");
 
 // Read and validated now, while the program runs: a mistake in the file fails the preview
 // with file, line and field, before anything reaches Domo.

@@ -1,18 +1,19 @@
 /**
  * Bringing accounts that already exist in Domo under Pulumi, two ways.
  *
- * 1. By id (Pulumi's `import`): the entry names the account. The first `pulumi up` reads it
- *    and records it with no change when Domo already matches the entry (`pulumi-domo export`
- *    writes such entries for a whole instance). Leaving `id` in place afterwards is fine:
- *    Pulumi treats an already-imported resource with the same id like any other. Do not
- *    change an id once imported: Pulumi would replace the recorded account with the new one.
+ * 1. By id: the entry names the account (`pulumi-domo export` writes such entries for a
+ *    whole instance). The directory gives the user Pulumi's `import` option, which DomoUser
+ *    carries out itself: the first `pulumi up` takes that account over, writing nothing when
+ *    Domo already matches the entry and updating only what the entry says differently. The
+ *    id matters only then: keeping it in the file afterwards changes nothing.
  *
  * 2. By email (adoptExisting): when `pulumi up` would create the user and Domo already has
  *    that email, the account is taken over and converged to the entry instead of failing
- *    with "user already exists". Taking over changes nothing when the fields already match.
+ *    with "user already exists"; if there is no such account, it is created.
  *
  * Either way, an account taken over is Pulumi's from then on: removing its entry deletes it,
  * unless its deletionPolicy is "retain" (the default below), which leaves it in Domo.
+ * `pulumi-domo audit` lists what differs before you run `pulumi up`.
  */
 import { DomoUserDirectory } from "pulumi-domo";
 

@@ -76,7 +76,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
 
   for (const [email, lines] of notes) for (const line of lines) io.stderr(`warning: ${email}: ${line}\n`);
   for (const s of skipped) io.stderr(`warning: user ${s.id} not exported: ${s.reason}\n`);
-  if (!values.quiet || outPath !== undefined) {
+  if (!values.quiet) {
     io.stderr(`Exported ${entries.length} of ${live.length} users${outPath ? ` to ${values.out}` : ""}.\n`);
   }
   return exitCodes.ok;

@@ -114,7 +114,7 @@ export function formatAuditReport(report: AuditReport, file: string): string {
   lines.push(
     report.inSync
       ? `In sync: ${report.declared} declared users match Domo (${report.live} accounts).`
-      : `Drift: ${differences} account${differences === 1 ? "" : "s"} differ (${report.declared} declared, ${report.live} in Domo).`,
+      : `Drift: ${differences} account${differences === 1 ? " differs" : "s differ"} (${report.declared} declared, ${report.live} in Domo).`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -54,6 +54,11 @@ const readOnlyFields: Record<string, string> = {
 
 const declarationKeys = new Set(Object.keys(userDeclarationSchema.shape));
 
+/** DomoUser inputs a users file spells its own way. */
+const fileSpellings: Record<string, string> = {
+  importId: "importId is written id in a users file (id: <the Domo user id>)",
+};
+
 /**
  * Parses a users file (YAML, or JSON, which YAML reads too). `baseDefaults` (validated, e.g.
  * a program's) sit under the file's own `defaults:`. Throws only UsersFileError,
@@ -276,6 +281,9 @@ function validateEntry(
     if (readOnly !== undefined && Object.hasOwn(readOnlyFields, key)) {
       report([...base, key], readOnly);
       ok = false;
+    } else if (Object.hasOwn(fileSpellings, key)) {
+      report([...base, key], fileSpellings[key] ?? key);
+      ok = false;
     } else if (!declarationKeys.has(key)) {
       report(
         [...base, key],
@@ -298,7 +306,24 @@ function validateEntry(
       ok = false;
     }
   }
-  const result = parseDeclaration(withDefaults(defaults, given));
+  if (id !== undefined && given.adoptExisting === true) {
+    report(
+      [...base, "adoptExisting"],
+      "set either id (take over the account with this id) or adoptExisting (take over by email), not both",
+    );
+    ok = false;
+  }
+  const merged = withDefaults(defaults, given);
+  // An id says which account to take over: a default adoptExisting (by email) does not apply.
+  if (
+    Object.hasOwn(raw, "id") &&
+    raw.id !== null &&
+    raw.id !== undefined &&
+    !Object.hasOwn(given, "adoptExisting")
+  ) {
+    delete merged.adoptExisting;
+  }
+  const result = parseDeclaration(merged);
   if (!result.ok) {
     for (const failure of result.failures) report([...base, failure.property], failure.reason);
     return undefined;

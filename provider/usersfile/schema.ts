@@ -83,15 +83,18 @@ export type UsersFileDefaultsInput = Omit<z.input<typeof usersFileDefaultsSchema
  * messages are the resource's own.
  */
 export const usersFileEntrySchema = userDeclarationSchema.safeExtend({ id: domoUserIdSchema.optional() });
-export type UsersFileEntryInput = Omit<z.input<typeof usersFileEntrySchema>, "id" | "role"> & {
-  /** An existing Domo user's id: the entry takes that account over (Pulumi `import`). */
+export type UsersFileEntryInput = Omit<z.input<typeof usersFileEntrySchema>, "id" | "role" | "importId"> & {
+  /** An existing Domo user's id: the first `up` takes that account over instead of creating one. */
   id?: number | string | undefined;
   /** A system role (case-sensitive); use roleId for a custom role. */
   role?: SystemRole | undefined;
 };
 
 /** Every key an entry accepts, in the order the file is rendered. */
-export const entryFields = ["id", ...Object.keys(declared)] as readonly string[];
+export const entryFields = [
+  "id",
+  ...Object.keys(declared).filter((k) => k !== "importId"),
+] as readonly string[];
 
 /** The top level: structure only; entries are validated one by one for precise messages. */
 export const usersFileSchema = z.strictObject(

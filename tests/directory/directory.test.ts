@@ -53,7 +53,10 @@ async function build(
     ],
   });
   const ids = await value(directory.userIds);
-  const users = registered.filter((r) => r.type === domoUserType);
+  // Registration order is the engine's business: compare in name order.
+  const users = registered
+    .filter((r) => r.type === domoUserType)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { directory, ids, seen: seen.filter((s) => s.type === domoUserType), users };
 }
 
@@ -69,14 +72,13 @@ describe("DomoUserDirectory", () => {
     await pulumi.runtime.setMocks(
       {
         newResource(args) {
-          registered.push({
-            type: args.type,
-            name: args.name,
-            inputs: args.inputs,
-            importId: args.id || undefined,
-          });
-          const userId = args.id ? Number(args.id) : next++;
-          return { id: args.id || String(userId), state: { ...args.inputs, userId } };
+          // DomoUser carries the import option out itself (as its importId input) where it
+          // can; otherwise it reaches the engine as the import id.
+          const inputImportId = typeof args.inputs.importId === "string" ? args.inputs.importId : undefined;
+          const importId = args.id || inputImportId;
+          registered.push({ type: args.type, name: args.name, inputs: args.inputs, importId });
+          const userId = importId ? Number(importId) : next++;
+          return { id: String(userId), state: { ...args.inputs, userId } };
         },
         call: () => ({}),
       },
@@ -148,8 +150,8 @@ describe("DomoUserDirectory", () => {
     assert.deepEqual(second, first);
   });
 
-  it("imports entries with an id, and only those", async () => {
-    const { seen, users } = await build({ users: team });
+  it("takes over entries with an id (the import option), and only those", async () => {
+    const { users } = await build({ users: team });
     assert.deepEqual(
       users.map((u) => [u.name, u.importId]),
       [
@@ -159,9 +161,10 @@ describe("DomoUserDirectory", () => {
       ],
     );
     assert.deepEqual(
-      seen.map((s) => (s.opts as pulumi.CustomResourceOptions).import),
+      planDirectoryUsers(declareUsers(team).users).map((p) => p.importId),
       [undefined, "1000000042", undefined],
     );
+    for (const u of users) assert.notEqual(u.inputs.adoptExisting, true, "by id, not by email");
   });
 
   it("outputs the user id per normalised email", async () => {

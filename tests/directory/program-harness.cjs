@@ -1,7 +1,7 @@
 // Runs a Pulumi TypeScript program the way `pulumi up` does (see @pulumi/pulumi/cmd/run/run.js):
-// cwd = the project directory, Pulumi's vendored ts-node with the project's TypeScript, its
-// ./tsconfig.json, and compiler options from that file alone over Pulumi's defaults; but with
-// mocks instead of an engine. Prints the stack outputs as JSON on the last line.
+// cwd = the directory of `main` (pulumi-language-nodejs passes it as --pwd), Pulumi's vendored
+// ts-node with the project's TypeScript, ./tsconfig.json of that directory, and compiler options
+// from that file alone over Pulumi's defaults; but with mocks instead of an engine. Prints the stack outputs as JSON on the last line.
 // Usage: node program-harness.cjs <projectDir> <main>
 const fs = require("node:fs");
 const path = require("node:path");
@@ -11,7 +11,8 @@ const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const pulumi = require("@pulumi/pulumi");
 const tsutils = require(path.join(sdk, "tsutils"));
 
-process.chdir(projectDir);
+const programDir = path.dirname(path.resolve(projectDir, main));
+process.chdir(programDir);
 const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
 require(tsnodeRequire).register({
   compiler: typescriptRequire,
@@ -42,7 +43,7 @@ pulumi.runtime
     true,
   )
   .then(async () => {
-    const outputs = require(path.resolve(main));
+    const outputs = require(path.resolve(programDir, path.basename(main)));
     const resolved = {};
     for (const [key, value] of Object.entries(outputs)) {
       resolved[key] = await new Promise((resolve) => pulumi.output(value).apply(resolve));

@@ -246,6 +246,31 @@ describe("users file: parsing", () => {
     assert.match(byPath.get("users[0].favouriteColour")!.message, /an entry accepts id, email, name/);
   });
 
+  it("takes an account over by id or by email, not both", () => {
+    const p = onlyProblem(
+      lines("users:", "  - {id: 5, email: a@x.com, name: A, role: Admin, adoptExisting: true}"),
+    );
+    assert.equal(p.path, "users[0].adoptExisting");
+    assert.match(p.message, /either id .* or adoptExisting .* not both/);
+    // A default adoptExisting applies to entries without an id only.
+    const file = parseUsersFile(
+      lines(
+        "defaults: {adoptExisting: true}",
+        "users:",
+        "  - {id: 5, email: a@x.com, name: A, role: Admin}",
+        "  - {email: b@x.com, name: B, role: Admin}",
+      ),
+      "u.yaml",
+    );
+    assert.deepEqual(
+      file.users.map((u) => u.declaration.adoptExisting),
+      [false, true],
+    );
+    const spelled = onlyProblem(lines("users:", "  - {importId: '5', email: a@x.com, name: A, role: Admin}"));
+    assert.equal(spelled.path, "users[0].importId");
+    assert.match(spelled.message, /written id in a users file/);
+  });
+
   it("refuses bad ids", () => {
     for (const bad of ["-3", "0", "1.5", "abc", "[1]", "99999999999999999999"]) {
       const p = onlyProblem(

@@ -94,9 +94,11 @@ export interface PlannedUser {
   email: string;
   args: DomoUserArgs;
   /**
-   * The `import` option for entries with an id. Kept on every run on purpose: Pulumi treats a
-   * resource already in the state with that same id like any other (no re-import), so
-   * leaving `id:` in the file is safe and keeps the file an honest record.
+   * The `import` option for entries with an id. DomoUser turns it into its `importId` input:
+   * the engine's own import step reads with neither inputs nor state, which a dynamic provider
+   * cannot serve, so the first `up` takes the account over in create instead (no write when
+   * the fields already match). importId is a create-time setting: keeping `id:` in the file
+   * afterwards, or changing it, never updates or replaces the managed account.
    */
   importId?: string;
 }
@@ -162,8 +164,10 @@ function programDefaults(input: UsersFileDefaultsInput | undefined): UsersFileDe
   );
 }
 
-/** DomoUser inputs from a validated declaration (every key present, as DomoUserArgs wants). */
+/** DomoUser inputs from a validated declaration. */
 function userArgs(decl: UserDeclaration): DomoUserArgs {
+  // Asserted: DomoUserArgs marks every optional key as required (see the report); the
+  // validated declaration has all the keys DomoUser reads.
   return {
     email: decl.email,
     name: decl.name,
@@ -180,5 +184,5 @@ function userArgs(decl: UserDeclaration): DomoUserArgs {
     adoptExisting: decl.adoptExisting,
     deletionPolicy: decl.deletionPolicy,
     allowUnsafeAdminChanges: decl.allowUnsafeAdminChanges,
-  };
+  } as DomoUserArgs;
 }
