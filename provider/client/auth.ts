@@ -114,7 +114,7 @@ export class TokenManager {
               "Check domo:clientId and domo:clientSecret (or DOMO_CLIENT_ID / DOMO_CLIENT_SECRET) and that the client has the 'user' scope",
           });
         }
-        failure = errorFromResponse("POST", path, response.status, text);
+        failure = errorFromResponse("POST", path, response.status, text, (t) => this.deps.redactor.redact(t));
         retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), this.now());
       } catch (cause) {
         if (cause instanceof DomoError) throw cause;

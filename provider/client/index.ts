@@ -70,4 +70,9 @@ export class DomoClient {
   toJSON(): Record<string, unknown> {
     return { ...this.settings, clientSecret: "[REDACTED]" };
   }
+
+  /** What console.log and util.inspect show: without it they print the secret and the live token. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.describe();
+  }
 }

@@ -20,7 +20,10 @@ export class RequestLimiter {
   private readonly now: () => number;
   private active = 0;
   private readonly waiting: Array<() => void> = [];
-  private nextStartAt = 0;
+  /** When the last request actually started; the next may start `intervalMs` after it. */
+  private lastStartAt = Number.NEGATIVE_INFINITY;
+  /** Callers take their turn one after another, so each is spaced from the one before it. */
+  private turns: Promise<void> = Promise.resolve();
 
   constructor(options: LimiterOptions) {
     this.intervalMs = 1000 / options.requestsPerSecond;
@@ -31,12 +34,12 @@ export class RequestLimiter {
   /** Resolves when the caller may start a request; call the returned function when it ends. */
   async acquire(): Promise<Release> {
     await this.takeConcurrencySlot();
-    // Reserve a start time synchronously so concurrent callers get distinct, spaced slots.
-    const now = this.now();
-    const startAt = Math.max(now, this.nextStartAt);
-    this.nextStartAt = startAt + this.intervalMs;
-    const wait = startAt - now;
-    if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
+    // Spacing is measured from the previous request's actual start, not from a slot reserved
+    // in advance: a timer that fires late must push the later starts back with it, or two
+    // requests land closer than the interval and a one-second window sees more than the rate.
+    const turn = this.turns.then(() => this.waitForTurn());
+    this.turns = turn;
+    await turn;
     let released = false;
     return () => {
       if (released) return;
@@ -48,6 +51,15 @@ export class RequestLimiter {
         next();
       }
     };
+  }
+
+  private async waitForTurn(): Promise<void> {
+    for (;;) {
+      const wait = this.lastStartAt + this.intervalMs - this.now();
+      if (wait <= 0) break;
+      await new Promise<void>((resolve) => setTimeout(resolve, wait));
+    }
+    this.lastStartAt = this.now();
   }
 
   get inFlight(): number {

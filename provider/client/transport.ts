@@ -158,7 +158,9 @@ export class Transport {
         if (!options.schema) return { ok: true, value: undefined };
         return { ok: true, value: this.parseBody(method, path, response.status, text, options.schema) };
       }
-      const error = errorFromResponse(method, path, response.status, text);
+      const error = errorFromResponse(method, path, response.status, text, (t) =>
+        this.deps.redactor.redact(t),
+      );
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), this.now());
       return {
         ok: false,
@@ -223,7 +225,17 @@ export class Transport {
   }
 }
 
-export function errorFromResponse(method: string, path: string, status: number, text: string): DomoError {
+/**
+ * `redact` runs before Domo's message is shortened: shortening first could cut an echoed secret
+ * or token into a prefix the redactor no longer recognises.
+ */
+export function errorFromResponse(
+  method: string,
+  path: string,
+  status: number,
+  text: string,
+  redact: (s: string) => string = (s) => s,
+): DomoError {
   let detail: string | undefined;
   let toe: string | undefined;
   try {
@@ -237,7 +249,7 @@ export function errorFromResponse(method: string, path: string, status: number, 
     // Not JSON (a proxy's HTML page, say): the status alone must do.
   }
   const kind = kindForStatus(status);
-  const said = detail ? `Domo said: ${detail.slice(0, 300)}. ` : "";
+  const said = detail ? `Domo said: ${redact(detail).slice(0, 300)}. ` : "";
   return new DomoError({ kind, status, method, path, toe, message: `${said}${adviceFor(kind)}` });
 }
 

@@ -96,15 +96,33 @@ export interface ScanResult {
   hits: string[];
 }
 
-/** Looks for each secret, and for anything JWT-shaped, in every text; reports where it found one. */
+/** A leak can be partial (a message cut short): any run of this many characters of a secret counts. */
+const partialRun = 16;
+
+/** Every run of `partialRun` characters of a secret, overlapping, so any longer fragment holds one. */
+function fragments(secret: string): string[] {
+  if (secret.length <= partialRun) return [secret];
+  const out: string[] = [];
+  for (let at = 0; at + partialRun <= secret.length; at += partialRun / 2)
+    out.push(secret.slice(at, at + partialRun));
+  out.push(secret.slice(-partialRun));
+  return out;
+}
+
+/**
+ * Looks for each secret (whole, or any fragment of 24 characters or more), and for anything
+ * JWT-shaped, in every text; reports where it found one.
+ */
 export function scanForSecrets(texts: readonly string[], secrets: Iterable<string>): ScanResult {
-  const needles = [...secrets].filter((s) => s.length >= 8);
+  const needles = [...secrets].filter((s) => s.length >= 8).map((s) => ({ s, parts: fragments(s) }));
   const hits: string[] = [];
   let bytes = 0;
   texts.forEach((text, i) => {
     bytes += Buffer.byteLength(text);
-    for (const needle of needles) {
-      if (text.includes(needle)) hits.push(`artifact ${i}: contains a known secret (${needle.slice(0, 6)}…)`);
+    for (const { s, parts } of needles) {
+      if (text.includes(s)) hits.push(`artifact ${i}: contains a known secret (${s.slice(0, 6)}…)`);
+      else if (parts.some((p) => text.includes(p)))
+        hits.push(`artifact ${i}: contains part of a secret (${s.slice(0, 6)}…)`);
     }
     for (const m of text.matchAll(jwtPattern)) hits.push(`artifact ${i}: JWT-shaped ${m[0].slice(0, 12)}…`);
   });
