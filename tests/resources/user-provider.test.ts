@@ -108,6 +108,7 @@ describe("DomoUser provider (direct calls against the emulator)", () => {
         { ...inputs, email: "A@EXAMPLE.com" },
         { ...inputs, sendInvite: true },
         { ...inputs, adoptExisting: true },
+        { ...inputs, importId: "1000000001" },
         { ...inputs, __provider: "exports.handler = something else" },
       ];
       for (const news of same) {
@@ -213,6 +214,38 @@ describe("DomoUser provider (direct calls against the emulator)", () => {
       assert.equal(emu.store.getUser(existing.id)?.name, "New");
       assert.equal(outs.role, "Editor");
       assert.equal(emu.counters()["POST /v1/users"] ?? 0, 0);
+    });
+
+    it("takes over an account by importId without creating, and fails clearly for a missing id", async () => {
+      const existing = await emu.store.createUser({
+        email: "byid@example.com",
+        name: "By Id",
+        role: "Editor",
+      });
+      emu.resetCounters();
+      const { id } = await created({
+        email: "byid@example.com",
+        name: "By Id",
+        role: "Editor",
+        importId: String(existing.id),
+      });
+      assert.equal(id, String(existing.id));
+      assert.equal(writes(emu), 0, "a matching import changes nothing");
+      const inputs = await checked({
+        email: "nobody@example.com",
+        name: "N",
+        role: "Editor",
+        importId: "1999999999",
+      });
+      await assert.rejects(
+        provider.create(inputs),
+        (e: DomoError) => e.field === "importId" && /no such user/.test(e.message),
+      );
+      const conflict = await provider.check(
+        {},
+        { email: "a@example.com", name: "A", role: "Editor", importId: 5, adoptExisting: true },
+      );
+      assert.match(conflict.failures?.[0]?.reason ?? "", /not both/);
     });
 
     it("keeps the id when converging an adopted account fails (partial failure)", async () => {

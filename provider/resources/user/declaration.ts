@@ -119,6 +119,21 @@ export const userDeclarationSchema = z
         .optional(),
       sendInvite: z.boolean({ error: "sendInvite must be true or false" }).default(false),
       adoptExisting: z.boolean({ error: "adoptExisting must be true or false" }).default(false),
+      importId: z
+        .union(
+          [
+            z
+              .string()
+              .trim()
+              .regex(/^\d{1,15}$/),
+            z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+          ],
+          {
+            error: "importId must be a Domo user id (digits, e.g. 1234567890)",
+          },
+        )
+        .transform((v) => String(v))
+        .optional(),
       deletionPolicy: z
         .enum(deletionPolicies, {
           error: `deletionPolicy must be "delete" (remove the account when the resource goes) or "retain" (leave it in Domo)`,
@@ -150,6 +165,14 @@ export const userDeclarationSchema = z
         message: `role is required: set role to one of ${systemRoles.join(", ")}, or roleId to a custom role's id`,
       });
     }
+    if (value.importId !== undefined && value.adoptExisting) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["importId"],
+        message:
+          "set either importId (take over the account with this id) or adoptExisting (by email), not both",
+      });
+    }
     if (value.alternateEmail !== undefined && value.alternateEmail === value.email) {
       ctx.addIssue({
         code: "custom",
@@ -176,6 +199,7 @@ const declarationShapeKeys = {
   employeeNumber: 1,
   sendInvite: 1,
   adoptExisting: 1,
+  importId: 1,
   deletionPolicy: 1,
   allowUnsafeAdminChanges: 1,
 };
@@ -186,6 +210,7 @@ const outputOnlyKeys = new Set(["userId", "groups", "image", "createdAt", "updat
 export const settingFields = [
   "sendInvite",
   "adoptExisting",
+  "importId",
   "deletionPolicy",
   "allowUnsafeAdminChanges",
 ] as const;

@@ -2,6 +2,9 @@ import { userWriteFields } from "../../client/schemas";
 import { settingFields, unknownValue } from "./declaration";
 import type { UserState } from "./state";
 
+/** Settings that only steer create: changing them later must never cause an update. */
+const createTimeSettings = new Set<string>(["sendInvite", "adoptExisting", "importId"]);
+
 export interface UserDiff {
   /** Fields whose value in Domo must change (set or cleared). */
   changed: string[];
@@ -13,7 +16,7 @@ export interface UserDiff {
 
 /**
  * Compares the declaration with the state. Only declared fields count, emails compare
- * without case, create-time settings (sendInvite, adoptExisting) never cause an update, and
+ * without case, create-time settings (sendInvite, adoptExisting, importId) never cause an update, and
  * nothing ever requires a replacement: Domo changes every field in place.
  */
 export function diffUser(olds: UserState, news: Record<string, unknown>): UserDiff {
@@ -37,7 +40,7 @@ export function diffUser(olds: UserState, news: Record<string, unknown>): UserDi
     if (!sameField(field, olds[field], next)) changed.push(field);
   }
   const settings = settingFields.filter(
-    (f) => f !== "sendInvite" && f !== "adoptExisting" && news[f] !== undefined && news[f] !== olds[f],
+    (f) => !createTimeSettings.has(f) && news[f] !== undefined && news[f] !== olds[f],
   );
   return { changed, cleared, settings };
 }

@@ -4,12 +4,15 @@ import { serializedUserProvider } from "./serialized-provider";
 
 /** Inputs of a DomoUser: every field may come from another resource's output. */
 export type DomoUserArgs = {
-  [K in Exclude<keyof UserDeclarationInput, "role">]: K extends "email" | "name"
-    ? pulumi.Input<NonNullable<UserDeclarationInput[K]>>
-    : pulumi.Input<NonNullable<UserDeclarationInput[K]>> | undefined;
-} & {
+  /** The user's email: their identity in Domo, compared without case. */
+  email: pulumi.Input<string>;
+  name: pulumi.Input<string>;
   /** A system role (case-sensitive). Use roleId for a custom role. */
   role?: pulumi.Input<SystemRole>;
+} & {
+  [K in Exclude<keyof UserDeclarationInput, "role" | "email" | "name">]?: pulumi.Input<
+    NonNullable<UserDeclarationInput[K]>
+  >;
 };
 
 /** The Pulumi type token. Changing it would replace every user in every stack: never do. */
@@ -65,6 +68,12 @@ export class DomoUser extends pulumi.dynamic.Resource {
     const props: Record<string, unknown> = { ...args };
     // Keys listed as undefined become outputs of the resource.
     for (const key of outputKeys) if (!(key in props)) props[key] = undefined;
-    super(serializedUserProvider, name, props, opts, "domo", "User");
+    // The engine's import step reads with neither inputs nor state, so a dynamic provider
+    // cannot serve it (its code lives in the state it is not given). Honour the `import`
+    // option by turning it into importId: create then takes over that account, changing
+    // only what the declaration says differently.
+    const { import: importOption, ...rest } = opts ?? {};
+    if (importOption !== undefined && props.importId === undefined) props.importId = importOption;
+    super(serializedUserProvider, name, props, rest, "domo", "User");
   }
 }

@@ -49,7 +49,7 @@ export class PartialCreateError extends Error {
 }
 
 /**
- * The DomoUserRecord provider's behaviour: one instance per provider process, so every resource
+ * The DomoUser provider's behaviour: one instance per provider process, so every resource
  * shares one client (token, limiter, listing cache) and one admin-change lock.
  */
 export class UserProviderRuntime {
@@ -90,6 +90,18 @@ export class UserProviderRuntime {
     const decl = declaration(inputs);
     const managed = declaredWriteFields(decl);
     const users = this.client.users;
+    if (decl.importId !== undefined) {
+      // Taking over a known account (the `import` resource option lands here): never create.
+      const existing = await users.get(Number(decl.importId));
+      if (!existing) {
+        throw new DomoError({
+          kind: "not_found",
+          field: "importId",
+          message: `Cannot import Domo user ${decl.importId}: no such user (or it was deleted). Check the id, or remove the import to create the account`,
+        });
+      }
+      return this.adopt(existing, decl, managed, inputs);
+    }
     if (decl.adoptExisting) {
       const existing = await users.findByEmail(decl.email);
       if (existing) return this.adopt(existing, decl, managed, inputs);
@@ -107,7 +119,7 @@ export class UserProviderRuntime {
             field: "email",
             message:
               `A Domo user with email ${decl.email} already exists (id ${existing.id}). ` +
-              `To manage it, set adoptExisting: true on this DomoUserRecord, or import it with the resource option { import: "${existing.id}" }`,
+              `To manage it, set adoptExisting: true on this DomoUser, or take it over by id with importId: "${existing.id}" (or the resource option { import: "${existing.id}" })`,
           });
         }
       }
@@ -224,7 +236,7 @@ function guardError(message: string): DomoError {
   return new DomoError({
     kind: "validation",
     field: "allowUnsafeAdminChanges",
-    message: `${message}. If you really mean it, set allowUnsafeAdminChanges: true on this DomoUserRecord and run again`,
+    message: `${message}. If you really mean it, set allowUnsafeAdminChanges: true on this DomoUser and run again`,
   });
 }
 
@@ -251,7 +263,7 @@ function parseState(props: PropertyMap): UserState {
   if (!parsed.success) {
     throw new DomoError({
       kind: "validation",
-      message: `The DomoUserRecord state is not in the expected shape (${parsed.error.issues[0]?.path.join(".")}): run \`pulumi refresh\``,
+      message: `The DomoUser state is not in the expected shape (${parsed.error.issues[0]?.path.join(".")}): run \`pulumi refresh\``,
     });
   }
   return parsed.data;

@@ -8,7 +8,7 @@ import {
 import { deletionPolicies, type UserDeclaration } from "./declaration";
 
 /**
- * The outputs a DomoUserRecord keeps in Pulumi state: Domo's live fields as last seen, the id, and
+ * The outputs a DomoUser keeps in Pulumi state: Domo's live fields as last seen, the id, and
  * which fields the declaration manages (so removing one from the declaration clears it in
  * Domo, while fields set by hand in Domo and never declared are left alone).
  */
