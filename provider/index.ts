@@ -9,3 +9,4 @@ export * from "./client";
 export * from "./resources/directory";
 export * from "./resources/user";
 export * from "./usersfile";
+export { type RunningEmulator, startEmulator } from "./emulator";
