@@ -6,7 +6,7 @@
  * - `startEmulator`: a faithful local Domo API for demos and tests.
  */
 export * from "./client";
+export { type RunningEmulator, startEmulator } from "./emulator";
 export * from "./resources/directory";
 export * from "./resources/user";
 export * from "./usersfile";
-export { type RunningEmulator, startEmulator } from "./emulator";
