@@ -2,7 +2,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { DomoClient, normaliseEmail } from "../client";
 import { auditUsers, formatAuditReport, loadUsersFile, type UsersFile } from "../usersfile";
-import { cliClientSettings, credentialOptions, refuseSecretFlag } from "./credentials";
+import { cliClientSettings, credentialOptions, credentialOptionsHelp, refuseSecretFlag } from "./credentials";
 import { type CliIo, exitCodes } from "./io";
 
 export const auditUsage = `Usage: pulumi-domo audit [--file users.yaml] [--json] [options]
@@ -19,10 +19,7 @@ Options:
   --ignore <email>              leave this undeclared account out of the report (repeatable),
                                 e.g. the API client's own service account
   --quiet                       no progress on standard error
-  --api-host <url>              Domo API host (env DOMO_API_HOST; default https://api.domo.com)
-  --client-id <id>              API client id (env DOMO_CLIENT_ID)
-  --client-secret-file <file>   file holding the client secret (else env DOMO_CLIENT_SECRET)
-  -h, --help                    show this help`;
+${credentialOptionsHelp}`;
 
 export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   refuseSecretFlag(argv, "audit");

@@ -66,3 +66,9 @@ export function cliClientSettings(flags: CredentialFlags, io: CliIo): ClientSett
   }
   return settingsFromSources((key) => overrides[key], io.env);
 }
+
+/** The help lines for the credential options, shared by every command that talks to Domo. */
+export const credentialOptionsHelp = `  --api-host <url>              Domo API host (env DOMO_API_HOST; default https://api.domo.com)
+  --client-id <id>              API client id (env DOMO_CLIENT_ID)
+  --client-secret-file <file>   file holding the client secret (else env DOMO_CLIENT_SECRET)
+  -h, --help                    show this help`;

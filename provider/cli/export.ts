@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { DomoClient } from "../client";
 import { deletionPolicies } from "../resources/user/declaration";
 import { entriesFromLive, renderUsersFile, type UsersFileDefaultsInput } from "../usersfile";
-import { cliClientSettings, credentialOptions, refuseSecretFlag } from "./credentials";
+import { cliClientSettings, credentialOptions, credentialOptionsHelp, refuseSecretFlag } from "./credentials";
 import { CliError, type CliIo, CliUsageError, exitCodes } from "./io";
 
 export const exportUsage = `Usage: pulumi-domo export [--out users.yaml] [options]
@@ -19,10 +19,7 @@ Options:
   --deletion-policy <policy>    write defaults.deletionPolicy: retain (removing an entry later
                                 leaves the account in Domo) or delete
   --quiet                       no progress on standard error
-  --api-host <url>              Domo API host (env DOMO_API_HOST; default https://api.domo.com)
-  --client-id <id>              API client id (env DOMO_CLIENT_ID)
-  --client-secret-file <file>   file holding the client secret (else env DOMO_CLIENT_SECRET)
-  -h, --help                    show this help`;
+${credentialOptionsHelp}`;
 
 export async function exportCommand(argv: string[], io: CliIo): Promise<number> {
   refuseSecretFlag(argv, "export");

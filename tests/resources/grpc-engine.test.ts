@@ -1,13 +1,10 @@
 import assert from "node:assert/strict";
 import { type RunningEmulator, startEmulator } from "../../provider/emulator";
 import { EngineHarness, type GrpcError } from "../support/engine-harness";
+import { serializedProviderText } from "../support/grpc-provider";
 import { packedProject } from "../support/packed-project";
 
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-interface Serialized {
-  text: string;
-}
 
 /**
  * The real `@pulumi/pulumi/cmd/dynamic-provider` server, started from a scratch project that
@@ -41,20 +38,7 @@ describe("DomoUser through the real dynamic-provider gRPC server", function () {
 
   before(async () => {
     project = (await packedProject()).dir;
-    const { createRequire } = await import("node:module");
-    const req = createRequire(`${project}/index.js`);
-    const pulumi = req("@pulumi/pulumi") as {
-      runtime: { serializeFunction(f: () => unknown, o: { allowSecrets: boolean }): Promise<Serialized> };
-    };
-    // Capture the provider object itself, as DomoUser hands it to dynamic.Resource.
-    const provider = (req("pulumi-domo") as { serializedUserProvider: unknown }).serializedUserProvider;
-    const cwd = process.cwd();
-    process.chdir(project);
-    try {
-      providerText = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
-    } finally {
-      process.chdir(cwd);
-    }
+    providerText = await serializedProviderText();
   });
 
   beforeEach(async () => {

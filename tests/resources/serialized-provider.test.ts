@@ -2,15 +2,12 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { type RunningEmulator, startEmulator } from "../../provider/emulator";
+import { type SerializedProvider, serializedProvider } from "../support/grpc-provider";
 import { packedProject } from "../support/packed-project";
 
 /** The budget for `__provider`, paid once per user in every state file and on every RPC. */
 const sizeBudgetBytes = 4096;
 
-interface Serialized {
-  text: string;
-  containsSecrets: boolean;
-}
 interface ProviderLike {
   configure(req: { config: { get(key: string): string | undefined } }): Promise<void>;
   check(olds: object, news: object): Promise<{ inputs?: Record<string, unknown>; failures?: unknown[] }>;
@@ -21,26 +18,12 @@ interface ProviderLike {
 describe("serialized DomoUser provider (__provider), from the packed package", function () {
   this.timeout(180_000);
   let project: string;
-  let serialized: Serialized;
+  let serialized: SerializedProvider;
   let emu: RunningEmulator;
 
   before(async () => {
     project = (await packedProject()).dir;
-    // Serialize exactly as a user's program would: with the package and @pulumi/pulumi from
-    // the scratch project's node_modules, and that project as the working directory.
-    const req = createRequire(path.join(project, "index.js"));
-    const pulumi = req("@pulumi/pulumi") as {
-      runtime: { serializeFunction(f: () => unknown, o: { allowSecrets: boolean }): Promise<Serialized> };
-    };
-    // Capture the provider object itself, as DomoUser hands it to dynamic.Resource.
-    const provider = (req("pulumi-domo") as { serializedUserProvider: unknown }).serializedUserProvider;
-    const cwd = process.cwd();
-    process.chdir(project);
-    try {
-      serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-    } finally {
-      process.chdir(cwd);
-    }
+    serialized = await serializedProvider();
   });
 
   beforeEach(async () => {

@@ -4,33 +4,45 @@ import type { RunningEmulator } from "../../provider/emulator";
 import { EngineHarness } from "./engine-harness";
 import { packedProject } from "./packed-project";
 
-interface Serialized {
+export interface SerializedProvider {
   text: string;
+  containsSecrets: boolean;
 }
 
-let cachedText: Promise<string> | undefined;
+let cached: Promise<SerializedProvider> | undefined;
 
 /**
- * The `__provider` text a user's program would produce: the provider object serialized by
- * Pulumi's closure serializer from the scratch project that installed the packed tarball.
+ * The `__provider` a user's program would produce: the provider object serialized by
+ * Pulumi's closure serializer from the scratch project that installed the packed tarball,
+ * with that project as the working directory (as `pulumi up` runs it).
  */
-export function serializedProviderText(): Promise<string> {
-  cachedText ??= (async () => {
+export function serializedProvider(): Promise<SerializedProvider> {
+  cached ??= (async () => {
     const project = (await packedProject()).dir;
     const req = createRequire(path.join(project, "index.js"));
     const pulumi = req("@pulumi/pulumi") as {
-      runtime: { serializeFunction(f: () => unknown, o: { allowSecrets: boolean }): Promise<Serialized> };
+      runtime: {
+        serializeFunction(f: () => unknown, o: { allowSecrets: boolean }): Promise<SerializedProvider>;
+      };
     };
+    // The provider object itself, as DomoUser hands it to dynamic.Resource.
     const provider = (req("pulumi-domo") as { serializedUserProvider: unknown }).serializedUserProvider;
     const cwd = process.cwd();
     process.chdir(project);
     try {
-      return (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+      const { text, containsSecrets } = await pulumi.runtime.serializeFunction(() => provider, {
+        allowSecrets: true,
+      });
+      return { text, containsSecrets };
     } finally {
       process.chdir(cwd);
     }
   })();
-  return cachedText;
+  return cached;
+}
+
+export async function serializedProviderText(): Promise<string> {
+  return (await serializedProvider()).text;
 }
 
 /**
