@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { SystemRole, UserDeclarationInput } from "./declaration";
-import { serializedUserProvider } from "./serialized-provider";
+
+import serializedUserProvider = require("./serialized-provider");
 
 /** Inputs of a DomoUser: every field may come from another resource's output. */
 export type DomoUserArgs = {
