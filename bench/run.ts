@@ -4,7 +4,7 @@
  * results.json (to bench/ by default).
  *
  *   tsx bench/run.ts [--sizes 100,1000] [--latency 50] [--rate 20] [--out bench]
- *                    [--no-baselines] [--no-throughput] [--keep]
+ *                    [--no-baselines] [--no-throughput] [--no-diagnose] [--keep]
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -18,7 +18,7 @@ import { floorFormula } from "./lib/targets";
 import type { RunResult } from "./lib/types";
 
 const usage = `usage: tsx bench/run.ts [--sizes 100,1000] [--latency 50] [--rate 20] [--out bench]
-                         [--no-baselines] [--no-throughput] [--keep]`;
+                         [--no-baselines] [--no-throughput] [--no-diagnose] [--keep]`;
 
 function positiveNumber(name: string, text: string, allowZero = false): number {
   const value = Number(text);
@@ -41,6 +41,7 @@ function parse(argv: string[]) {
       out: { type: "string", default: path.join(repoRoot, "bench") },
       baselines: { type: "boolean", default: true },
       throughput: { type: "boolean", default: true },
+      diagnose: { type: "boolean", default: true },
       keep: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -61,6 +62,7 @@ function parse(argv: string[]) {
     outDir: path.resolve(values.out),
     baselines: values.baselines,
     throughput: values.throughput,
+    diagnose: values.diagnose,
     keep: values.keep,
   };
 }
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
         maxConcurrency: defaults.maxConcurrency,
         parallel,
         baselines: o.baselines,
+        diagnose: o.diagnose,
         keep: o.keep,
         log,
       }),
@@ -126,6 +129,7 @@ async function main(): Promise<void> {
       parallel,
       effectiveParallel: Math.min(parallel.value, defaults.maxConcurrency),
       baselines: o.baselines,
+      diagnose: o.diagnose,
     },
     floorFormula,
     throughput,

@@ -1,5 +1,6 @@
+import os from "node:os";
 import { type RequestLogEntry, type RunningEmulator, startEmulator } from "../../provider/emulator";
-import type { CommandResult } from "../../scripts/lib/pulumi-cli";
+import type { CommandResult, LocalStack } from "../../scripts/lib/pulumi-cli";
 import {
   type BaselineSettings,
   baselineEmail,
@@ -14,7 +15,9 @@ import { editCount, floorSeconds, pageSize, refreshCallBudget, target, wallSlack
 import {
   type Check,
   type Comparison,
+  diagnosticEnv,
   type PhaseId,
+  type PhaseKind,
   type PhaseResult,
   phaseLabels,
   type RunResult,
@@ -29,6 +32,8 @@ export interface RunOptions {
   maxConcurrency: number;
   parallel: ParallelSetting;
   baselines: boolean;
+  /** Also run first up and destroy with PULUMI_SKIP_CHECKPOINTS=true (diagnostic phases). */
+  diagnose: boolean;
   keep: boolean;
   log: (line: string) => void;
 }
@@ -40,6 +45,8 @@ interface Window {
   unretried429: number;
   wallSeconds: number;
   apiSpanSeconds: number;
+  apiRate: number;
+  loadAverage: number;
 }
 
 /** Runs `work` with fresh counters and reads what reached the emulator meanwhile. */
@@ -56,6 +63,7 @@ async function measured<T>(
   const to = Date.now();
   const calls = emu.counters();
   const log = emu.requestLog().filter((e) => e.at >= from && e.at <= to);
+  const span = (log[log.length - 1]?.at ?? 0) - (log[0]?.at ?? 0);
   return {
     value,
     window: {
@@ -64,8 +72,9 @@ async function measured<T>(
       status429: log.filter((e) => e.status === 429).length,
       unretried429: unretried429(log),
       wallSeconds,
-      apiSpanSeconds:
-        log.length === 0 ? 0 : ((log[log.length - 1]?.at ?? 0) - (log[0]?.at ?? 0) + latencyMs) / 1000,
+      loadAverage: os.loadavg()[0] ?? 0,
+      apiSpanSeconds: log.length === 0 ? 0 : (span + latencyMs) / 1000,
+      apiRate: log.length < 2 || span <= 0 ? 0 : (log.length - 1) / (span / 1000),
     },
   };
 }
@@ -112,7 +121,7 @@ function noneLeft(emu: RunningEmulator, prefix: string): Check {
   return { name: "no account left", ok: left === 0, detail: `${left} left` };
 }
 
-function blankPhase(id: PhaseId, kind: "pulumi" | "baseline", window: Window): PhaseResult {
+function blankPhase(id: PhaseId, kind: PhaseKind, window: Window): PhaseResult {
   return {
     id,
     label: phaseLabels[id],
@@ -154,28 +163,29 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
 
   const pulumiPhase = async (
     id: PhaseId,
-    command: () => Promise<CommandResult>,
+    command: (stack: LocalStack) => Promise<CommandResult>,
     after: (phase: PhaseResult, out: CommandResult) => void,
+    on: BenchProject = project,
   ): Promise<PhaseResult> => {
     log(`${id}: running`);
-    const sampler = new ProcessSampler([dynamicProviderMatcher, pulumiCliMatcher]);
+    const sampler = new ProcessSampler([dynamicProviderMatcher, pulumiCliMatcher], { cwd: on.projectDir });
     sampler.start();
     let out: CommandResult | undefined;
     let error: unknown;
     const { window } = await measured(emu, o.latencyMs, async () => {
       try {
-        out = await command();
+        out = await command(on.stack);
       } catch (e) {
         error = e;
       }
     });
     const peaks = sampler.stop();
-    const phase = blankPhase(id, "pulumi", window);
+    const phase = blankPhase(id, on === project ? "pulumi" : "diagnostic", window);
     phase.providerPeakRssBytes = peaks.provider?.peakRssBytes ?? null;
     phase.providerProcesses = peaks.provider?.processes ?? 0;
     phase.cliPeakRssBytes = peaks.cli?.peakRssBytes ?? null;
     try {
-      phase.state = project.state();
+      phase.state = on.state();
     } catch {
       phase.state = null;
     }
@@ -217,44 +227,69 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
     return value;
   };
 
+  const configure = async (on: BenchProject) => {
+    await on.stack.init();
+    await on.stack.setConfig("domo:apiHost", emu.url);
+    await on.stack.setConfig("domo:clientId", emu.credentials.clientId);
+    await on.stack.setConfig("domo:clientSecret", emu.credentials.clientSecret, { secret: true });
+    await on.stack.setConfig("domo:requestsPerSecond", String(o.rate));
+  };
+
+  const afterCreate = (phase: PhaseResult) => {
+    const c = n + 1;
+    phase.targets.push(
+      target(
+        "wall",
+        `within ${wallSlack}× the floor for C = N creates + 1 token = ${c} calls: max(${c}/${o.rate}, ${c}×${o.latencyMs / 1000}/${p}) = ${floor(c).toFixed(2)} s`,
+        floor(c),
+        phase.wallSeconds,
+        wallSlack,
+      ),
+      target("calls", `N creates + 1 token = ${c}`, c, phase.totalCalls),
+    );
+    phase.checks.push(exactlyOnce(emu, "bench.user", emails));
+    phase.checks.push({
+      name: "state holds N users",
+      ok: phase.state?.resources === n,
+      detail: `${phase.state?.resources}`,
+    });
+  };
+
+  const afterDestroy = (phase: PhaseResult) => {
+    const pages = Math.ceil(n / pageSize);
+    const c = n + 1 + pages;
+    phase.targets.push(
+      target(
+        "wall",
+        `within ${wallSlack}× the floor for C = N deletes + 1 token = ${n + 1} calls: max(${n + 1}/${o.rate}, ${n + 1}×${o.latencyMs / 1000}/${p}) = ${floor(n + 1).toFixed(2)} s`,
+        floor(n + 1),
+        phase.wallSeconds,
+        wallSlack,
+      ),
+      target(
+        "calls",
+        `N deletes + 1 token + ${pages} listing page(s) for the last-Admin guard = ${c}`,
+        c,
+        phase.totalCalls,
+      ),
+    );
+    phase.checks.push(noneLeft(emu, "bench.user"));
+    phase.checks.push({ name: "state empty", ok: phase.state?.resources === 0 });
+  };
+
+  let diagnostic: BenchProject | undefined;
   try {
-    await project.stack.init();
-    await project.stack.setConfig("domo:apiHost", emu.url);
-    await project.stack.setConfig("domo:clientId", emu.credentials.clientId);
-    await project.stack.setConfig("domo:clientSecret", emu.credentials.clientSecret, { secret: true });
-    await project.stack.setConfig("domo:requestsPerSecond", String(o.rate));
+    await configure(project);
     const flags = o.parallel.flags;
 
     // 1. First up: N creates and one token.
     project.declare(users);
-    await pulumiPhase(
-      "up-create",
-      () => project.stack.up(flags),
-      (phase) => {
-        const c = n + 1;
-        phase.targets.push(
-          target(
-            "wall",
-            `within ${wallSlack}× the floor for C = N creates + 1 token = ${c} calls: max(${c}/${o.rate}, ${c}×${o.latencyMs / 1000}/${p}) = ${floor(c).toFixed(2)} s`,
-            floor(c),
-            phase.wallSeconds,
-            wallSlack,
-          ),
-          target("calls", `N creates + 1 token = ${c}`, c, phase.totalCalls),
-        );
-        phase.checks.push(exactlyOnce(emu, "bench.user", emails));
-        phase.checks.push({
-          name: "state holds N users",
-          ok: phase.state?.resources === n,
-          detail: `${phase.state?.resources}`,
-        });
-      },
-    );
+    await pulumiPhase("up-create", (stack) => stack.up(flags), afterCreate);
 
     // 2. Preview with nothing changed: Check and Diff only.
     await pulumiPhase(
       "preview-nochange",
-      () => project.stack.preview(flags),
+      (stack) => stack.preview(flags),
       (phase, out) => {
         phase.targets.push(target("calls", "no API call", 0, phase.totalCalls));
         phase.checks.push({
@@ -271,7 +306,7 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
     // 3. Up with nothing changed.
     const noChange = await pulumiPhase(
       "up-nochange",
-      () => project.stack.up(flags),
+      (stack) => stack.up(flags),
       (phase, out) => {
         phase.targets.push(target("calls", "no API call", 0, phase.totalCalls));
         phase.checks.push({
@@ -289,7 +324,7 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
     project.declare(editedUsers);
     await pulumiPhase(
       "up-edit",
-      () => project.stack.up(flags),
+      (stack) => stack.up(flags),
       (phase) => {
         const c = 2 * k + 1;
         phase.targets.push(
@@ -320,7 +355,7 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
     // 5. Refresh: every user read, through the shared listing.
     await pulumiPhase(
       "refresh",
-      () => project.stack.refresh(flags),
+      (stack) => stack.refresh(flags),
       (phase, out) => {
         const budget = refreshCallBudget(n);
         phase.targets.push(
@@ -359,31 +394,7 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
     }
 
     // 6. Destroy.
-    await pulumiPhase(
-      "destroy",
-      () => project.stack.destroy(flags),
-      (phase) => {
-        const pages = Math.ceil(n / pageSize);
-        const c = n + 1 + pages;
-        phase.targets.push(
-          target(
-            "wall",
-            `within ${wallSlack}× the floor for C = N deletes + 1 token = ${n + 1} calls: max(${n + 1}/${o.rate}, ${n + 1}×${o.latencyMs / 1000}/${p}) = ${floor(n + 1).toFixed(2)} s`,
-            floor(n + 1),
-            phase.wallSeconds,
-            wallSlack,
-          ),
-          target(
-            "calls",
-            `N deletes + 1 token + ${pages} listing page(s) for the last-Admin guard = ${c}`,
-            c,
-            phase.totalCalls,
-          ),
-        );
-        phase.checks.push(noneLeft(emu, "bench.user"));
-        phase.checks.push({ name: "state empty", ok: phase.state?.resources === 0 });
-      },
-    );
+    await pulumiPhase("destroy", (stack) => stack.destroy(flags), afterDestroy);
 
     // Naive create and delete.
     if (o.baselines) {
@@ -408,12 +419,25 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
         },
       );
     }
+
+    // Diagnostic: the same first up and destroy with the engine's intermediate checkpoints off,
+    // on a second stack, to show how much of their wall time is the engine saving state.
+    if (o.diagnose) {
+      diagnostic = new BenchProject(`bench-${n}-nockpt`, diagnosticEnv);
+      await configure(diagnostic);
+      diagnostic.declare(users);
+      await pulumiPhase("diag-up-create", (stack) => stack.up(flags), afterCreate, diagnostic);
+      await pulumiPhase("diag-destroy", (stack) => stack.destroy(flags), afterDestroy, diagnostic);
+    }
   } catch (e) {
     result.error = e instanceof Error ? e.message.slice(0, 2000) : String(e);
     log(`stopped: ${result.error}`);
   } finally {
     await emu.close();
-    if (!o.keep) project.dispose();
+    if (!o.keep) {
+      project.dispose();
+      diagnostic?.dispose();
+    }
   }
   result.comparisons = compare(result);
   result.observations = observe(result, o, floor);
@@ -452,18 +476,34 @@ function observe(r: RunResult, o: RunOptions, floor: (calls: number) => number):
   const notes: string[] = [];
   const byId = new Map(r.phases.map((ph) => [ph.id, ph]));
   const fixed = r.fixedOverheadSeconds;
-  for (const id of ["up-create", "destroy"] as const) {
+  const stateAfterCreate = byId.get("up-create")?.state;
+  for (const [id, diagId] of [
+    ["up-create", "diag-up-create"],
+    ["destroy", "diag-destroy"],
+  ] as const) {
     const ph = byId.get(id);
     if (!ph || ph.error) continue;
     const fl = floor(r.n + 1);
     const outside = ph.wallSeconds - ph.apiSpanSeconds;
-    notes.push(
+    let text =
       `${id}: ${ph.wallSeconds.toFixed(1)} s against a floor of ${fl.toFixed(1)} s (${(ph.wallSeconds / fl).toFixed(2)}×). ` +
-        `The API calls spanned ${ph.apiSpanSeconds.toFixed(1)} s (${(ph.apiSpanSeconds / fl).toFixed(2)}× the floor, ${(ph.totalCalls / Math.max(ph.apiSpanSeconds, 1e-9)).toFixed(1)} calls/s); ` +
-        `the other ${outside.toFixed(1)} s is the CLI's own work before the first call and after the last ` +
-        `(engine and plugin start${id === "up-create" ? ", program run, Check of every resource" : ""}, state writes, exit)` +
-        `${fixed !== null ? `; for comparison a no-change \`up\` over the same N takes ${fixed.toFixed(1)} s` : ""}.`,
-    );
+      `Its API calls spanned ${ph.apiSpanSeconds.toFixed(1)} s (${ph.apiRate.toFixed(1)} calls/s against the ${o.rate} allowed); ` +
+      `the other ${outside.toFixed(1)} s is the CLI's own work before the first call and after the last ` +
+      `(engine and plugin start${id === "up-create" ? ", program run" : ""}, final state write, exit)` +
+      `${fixed !== null ? `; a no-change \`up\` over the same N takes ${fixed.toFixed(1)} s` : ""}.`;
+    const diag = byId.get(diagId);
+    if (diag && !diag.error) {
+      const saved = ph.wallSeconds - diag.wallSeconds;
+      text +=
+        ` With the engine's intermediate checkpoints off (PULUMI_SKIP_CHECKPOINTS=true, diagnostic only: unsafe on a crash) ` +
+        `the same ${id === "up-create" ? "up" : "destroy"} took ${diag.wallSeconds.toFixed(1)} s (${(diag.wallSeconds / fl).toFixed(2)}× the floor, ` +
+        `API span ${diag.apiSpanSeconds.toFixed(1)} s, ${diag.apiRate.toFixed(1)} calls/s)` +
+        (saved < 0.1 * ph.wallSeconds
+          ? `: at this N the intermediate checkpoints cost little.`
+          : `: ${saved.toFixed(1)} s (${((100 * saved) / ph.wallSeconds).toFixed(0)}%) of it is the engine rewriting the whole checkpoint after every resource step` +
+            `${stateAfterCreate ? ` (up to ${(stateAfterCreate.bytes / 1024 / 1024).toFixed(1)} MiB, ${((100 * stateAfterCreate.providerBytesTotal) / stateAfterCreate.bytes).toFixed(0)}% of it \`__provider\` text), ${r.n} times: work that grows with N²` : ""}.`);
+    }
+    notes.push(text);
   }
   const destroy = byId.get("destroy");
   const pages = destroy?.calls["GET /v1/users"] ?? 0;

@@ -79,7 +79,7 @@ export class BenchProject {
   readonly workDir: string;
   readonly stack: LocalStack;
 
-  constructor(name: string) {
+  constructor(name: string, env: Record<string, string | undefined> = {}) {
     const tmpRoot = path.join(repoRoot, "bench", ".tmp");
     fs.mkdirSync(tmpRoot, { recursive: true });
     this.projectDir = fs.mkdtempSync(path.join(tmpRoot, `${name}-`));
@@ -90,7 +90,12 @@ export class BenchProject {
     );
     fs.writeFileSync(path.join(this.projectDir, "index.js"), program);
     this.declare([]);
-    this.stack = new LocalStack({ projectDir: this.projectDir, workDir: this.workDir });
+    // PULUMI_PARALLEL would override the CLI's --parallel default: the runs use the default.
+    this.stack = new LocalStack({
+      projectDir: this.projectDir,
+      workDir: this.workDir,
+      env: { PULUMI_PARALLEL: undefined, ...env },
+    });
   }
 
   declare(users: BenchUser[]): void {

@@ -12,6 +12,7 @@ export interface BenchSettings {
   /** Requests in flight at most: min(--parallel, client maxConcurrency). */
   effectiveParallel: number;
   baselines: boolean;
+  diagnose: boolean;
 }
 
 export interface Skipped {
@@ -71,13 +72,14 @@ function phaseRow(ph: PhaseResult): string {
     ? `${kib(ph.state.bytes)}${ph.state.resources > 0 ? ` (${(ph.state.bytes / ph.state.resources).toFixed(0)} B/user)` : ""}`
     : "—";
   const err = ph.error ? ` **FAILED**` : "";
-  return `| ${ph.label}${err} | ${routes(ph.calls)} | ${ph.totalCalls} | ${ph.status429}${ph.unretried429 > 0 ? ` (${ph.unretried429} unretried)` : ""} | ${wall} | ${targets.join("<br>")} | ${ratios.join("<br>")} | ${ph.kind === "pulumi" ? mib(ph.providerPeakRssBytes) : "—"} | ${state} |`;
+  return `| ${ph.label}${err} | ${routes(ph.calls)} | ${ph.totalCalls} | ${ph.status429}${ph.unretried429 > 0 ? ` (${ph.unretried429} unretried)` : ""} | ${wall} | ${targets.join("<br>")} | ${ratios.join("<br>")} | ${ph.kind === "baseline" ? "—" : mib(ph.providerPeakRssBytes)} | ${state} |`;
 }
 
 export function largestGap(runs: readonly RunResult[]): Gap | null {
   let best: Gap | null = null;
   for (const run of runs) {
     for (const ph of run.phases) {
+      if (ph.kind !== "pulumi") continue;
       for (const t of ph.targets) {
         const over = t.limit === 0 ? (t.actual === 0 ? 0 : Number.POSITIVE_INFINITY) : t.actual / t.limit;
         if (!best || over > best.overLimit) {
@@ -193,10 +195,14 @@ export function renderMarkdown(r: BenchResults): string {
       lines.push("");
     }
     const peakCli = Math.max(0, ...run.phases.map((ph) => ph.cliPeakRssBytes ?? 0));
-    if (run.observations.length > 0 || peakCli > 0) {
+    if (run.phases.length > 0) {
       lines.push("Observations:", "");
       for (const o of run.observations) lines.push(`- ${o}`);
       if (peakCli > 0) lines.push(`- largest Pulumi CLI (Go engine) RSS in any phase: ${mib(peakCli)}.`);
+      const loads = run.phases.map((ph) => ph.loadAverage);
+      lines.push(
+        `- machine load (1-minute average) at the end of the phases: ${Math.min(...loads).toFixed(2)} to ${Math.max(...loads).toFixed(2)} on ${r.machine.nproc} CPUs (the bench with its in-process emulator, the CLI and the provider share them${Math.max(...loads) > r.machine.nproc ? "; above that, other work on the machine competed" : ""}).`,
+      );
       lines.push("");
     }
   }

@@ -7,6 +7,14 @@ export interface ProcessMatcher {
   matches(argv: readonly string[]): boolean;
 }
 
+function readCwd(pid: string): string | undefined {
+  try {
+    return fs.realpathSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface ProcessPeak {
   /** The largest resident set seen (VmHWM, the kernel's own high-water mark, or VmRSS). */
   peakRssBytes: number;
@@ -60,10 +68,21 @@ export class ProcessSampler {
   private readonly peaks = new Map<string, number>();
   private readonly seen = new Map<string, Set<string>>();
 
+  private readonly cwd: string | undefined;
+
+  /**
+   * `cwd`: only processes working in this directory count (the CLI and the provider it starts
+   * both run in the Pulumi project directory), so other stacks on the machine are left out.
+   */
   constructor(
     private readonly matchers: readonly ProcessMatcher[],
-    private readonly intervalMs = 100,
-  ) {}
+    options: { cwd?: string; intervalMs?: number } = {},
+  ) {
+    this.cwd = options.cwd === undefined ? undefined : fs.realpathSync(options.cwd);
+    this.intervalMs = options.intervalMs ?? 100;
+  }
+
+  private readonly intervalMs: number;
 
   static available(): boolean {
     return fs.existsSync("/proc/self/status");
@@ -101,6 +120,7 @@ export class ProcessSampler {
       if (!argv || argv.length === 0) continue;
       for (const m of this.matchers) {
         if (!m.matches(argv)) continue;
+        if (this.cwd !== undefined && readCwd(pid) !== this.cwd) continue;
         const rss = readRssBytes(pid);
         if (rss === undefined) continue;
         this.peaks.set(m.name, Math.max(this.peaks.get(m.name) ?? 0, rss));

@@ -10,9 +10,15 @@ export const pulumiPhases = [
   "destroy",
 ] as const;
 export const baselinePhases = ["baseline-refresh", "baseline-create", "baseline-delete"] as const;
+export const diagnosticPhases = ["diag-up-create", "diag-destroy"] as const;
 export type PulumiPhaseId = (typeof pulumiPhases)[number];
 export type BaselinePhaseId = (typeof baselinePhases)[number];
-export type PhaseId = PulumiPhaseId | BaselinePhaseId;
+export type DiagnosticPhaseId = (typeof diagnosticPhases)[number];
+export type PhaseId = PulumiPhaseId | BaselinePhaseId | DiagnosticPhaseId;
+export type PhaseKind = "pulumi" | "baseline" | "diagnostic";
+
+/** The engine setting the diagnostic phases change, to show where the wall time of up and destroy goes. */
+export const diagnosticEnv = { PULUMI_SKIP_CHECKPOINTS: "true" } as const;
 
 export const phaseLabels: Record<PhaseId, string> = {
   "up-create": "first `pulumi up` (create N)",
@@ -24,6 +30,8 @@ export const phaseLabels: Record<PhaseId, string> = {
   "baseline-refresh": "naive: refresh by GET per user (8 at a time)",
   "baseline-create": "naive: sequential create, 1 call per user",
   "baseline-delete": "naive: sequential delete, 1 call per user",
+  "diag-up-create": "diagnostic: first `pulumi up`, PULUMI_SKIP_CHECKPOINTS=true",
+  "diag-destroy": "diagnostic: `pulumi destroy`, PULUMI_SKIP_CHECKPOINTS=true",
 };
 
 export interface Check {
@@ -35,7 +43,7 @@ export interface Check {
 export interface PhaseResult {
   id: PhaseId;
   label: string;
-  kind: "pulumi" | "baseline";
+  kind: PhaseKind;
   /** Requests that reached the emulator, by route key (429-refused ones included). */
   calls: Record<string, number>;
   totalCalls: number;
@@ -44,8 +52,12 @@ export interface PhaseResult {
   /** 429s with no later answered request to the same method and path. */
   unretried429: number;
   wallSeconds: number;
+  /** The machine's 1-minute load average when the phase ended (other work on the machine shows here). */
+  loadAverage: number;
   /** From the first request's arrival to the last one's, plus one latency: the part of the wall spent calling Domo. */
   apiSpanSeconds: number;
+  /** Request starts per second between the first request and the last (0 with fewer than two). */
+  apiRate: number;
   /** Peak RSS of the dynamic provider process (pulumi phases only). */
   providerPeakRssBytes: number | null;
   /** Peak RSS of the Pulumi CLI (Go engine) process. */
