@@ -67,8 +67,29 @@ function parse(argv: string[]) {
   };
 }
 
+/**
+ * The engine's checkpoint cost measured in a run (wall of up/destroy minus the same with
+ * PULUMI_SKIP_CHECKPOINTS), scaled to N = 5,000: it rewrites O(N) bytes after each of N steps.
+ */
+function checkpointExtrapolation(runs: readonly RunResult[], n: number): string {
+  const measured = [...runs]
+    .reverse()
+    .find(
+      (r) => r.phases.some((p) => p.id === "diag-up-create") && r.phases.some((p) => p.id === "up-create"),
+    );
+  if (!measured) return "";
+  const wall = (id: string) => measured.phases.find((p) => p.id === id)?.wallSeconds ?? 0;
+  const up = Math.max(0, wall("up-create") - wall("diag-up-create"));
+  const destroy = Math.max(0, wall("destroy") - wall("diag-destroy"));
+  const scale = (n / measured.n) ** 2;
+  return (
+    ` Worse, the engine's checkpoint writes measured at N = ${measured.n} (${up.toFixed(0)} s in first up, ${destroy.toFixed(0)} s in destroy) grow with N²: ` +
+    `scaled ×${scale.toFixed(0)} they would add about ${((up * scale) / 60).toFixed(0)} and ${((destroy * scale) / 60).toFixed(0)} min.`
+  );
+}
+
 /** Why N = 5,000 is not in the default run: the rate-bound work alone would take this long. */
-function skipFiveThousand(rate: number, baselines: boolean): Skipped {
+function skipFiveThousand(rate: number, baselines: boolean, runs: readonly RunResult[]): Skipped {
   const n = 5000;
   const pulumiCalls = 2 * (n + 1); // first up + destroy
   const naiveCalls = baselines ? 3 * n : 0; // create, delete, GET per user
@@ -79,7 +100,8 @@ function skipFiveThousand(rate: number, baselines: boolean): Skipped {
       `at ${rate} req/s the rate-bound phases alone take ${(pulumiCalls / rate / 60).toFixed(1)} min (first up and destroy, ${pulumiCalls} calls)` +
       `${baselines ? ` plus ${(naiveCalls / rate / 60).toFixed(1)} min of baselines (${naiveCalls} calls)` : ""}, ` +
       `${(seconds / 60).toFixed(0)} min before any CLI overhead, on top of the N = 100 and 1,000 runs: over the ~20 min budget of the bench. ` +
-      "Run it on purpose with `tsx bench/run.ts --sizes 5000` (add --no-baselines to halve it).",
+      checkpointExtrapolation(runs, n) +
+      " Run it on purpose with `tsx bench/run.ts --sizes 5000 --no-baselines`.",
   };
 }
 
@@ -134,7 +156,7 @@ async function main(): Promise<void> {
     floorFormula,
     throughput,
     runs,
-    skipped: o.sizes.includes(5000) ? [] : [skipFiveThousand(o.rate, o.baselines)],
+    skipped: o.sizes.includes(5000) ? [] : [skipFiveThousand(o.rate, o.baselines, runs)],
     largestGap: largestGap(runs),
   };
   fs.mkdirSync(o.outDir, { recursive: true });

@@ -157,10 +157,23 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push("## Largest gap", "");
     lines.push(
       `N = ${g.n}, ${g.phase}: ${g.target.kind} ${g.target.kind === "wall" ? `${g.target.actual.toFixed(1)} s` : g.target.actual} against ` +
-        `${g.target.kind === "wall" ? `${g.target.limit.toFixed(1)} s` : g.target.limit} (${over}; target: ${g.target.description}).` +
-        `${g.cause ? ` ${g.cause}` : ""}`,
+        `${g.target.kind === "wall" ? `${g.target.limit.toFixed(1)} s` : g.target.limit} (${over}; target: ${g.target.description}).`,
       "",
     );
+    if (g.cause) lines.push(`Cause: ${g.cause.replace(/^[a-z-]+: /, "")}`, "");
+    const missed = r.runs.flatMap((run) =>
+      run.phases
+        .filter((ph) => ph.kind === "pulumi")
+        .flatMap((ph) =>
+          ph.targets
+            .filter((t) => !t.met)
+            .map(
+              (t) =>
+                `N = ${run.n}, ${ph.id}, ${t.kind}: ${t.kind === "wall" ? `${t.actual.toFixed(1)} s vs ${t.limit.toFixed(1)} s` : `${t.actual} vs ${t.limit}`}`,
+            ),
+        ),
+    );
+    if (missed.length > 0) lines.push(`All targets missed: ${missed.join("; ")}.`, "");
   }
   for (const run of r.runs) {
     lines.push(`## N = ${run.n}`, "");
