@@ -99,7 +99,7 @@ function skipFiveThousand(rate: number, baselines: boolean, runs: readonly RunRe
     reason:
       `at ${rate} req/s the rate-bound phases alone take ${(pulumiCalls / rate / 60).toFixed(1)} min (first up and destroy, ${pulumiCalls} calls)` +
       `${baselines ? ` plus ${(naiveCalls / rate / 60).toFixed(1)} min of baselines (${naiveCalls} calls)` : ""}, ` +
-      `${(seconds / 60).toFixed(0)} min before any CLI overhead, on top of the N = 100 and 1,000 runs: over the ~20 min budget of the bench. ` +
+      `${(seconds / 60).toFixed(0)} min before any CLI overhead, on top of the N = 100 and 1,000 runs: over the ~20 min budget of the bench.` +
       checkpointExtrapolation(runs, n) +
       " Run it on purpose with `tsx bench/run.ts --sizes 5000 --no-baselines`.",
   };
