@@ -13,12 +13,13 @@ import { clientSettingsSchema } from "../provider/client/config";
 import { ensurePulumiCli, repoRoot } from "../scripts/lib/pulumi-cli";
 import { runSize } from "./lib/bench";
 import { emulatorThroughput, machine, parallelSetting, versions } from "./lib/environment";
+import { preparePackedInstall } from "./lib/project";
 import { type BenchResults, largestGap, renderMarkdown, type Skipped } from "./lib/report";
 import { floorFormula } from "./lib/targets";
 import type { RunResult } from "./lib/types";
 
 const usage = `usage: tsx bench/run.ts [--sizes 100,1000] [--latency 50] [--rate 20] [--out bench]
-                         [--no-baselines] [--no-throughput] [--no-diagnose] [--keep]`;
+                         [--no-baselines] [--no-throughput] [--no-diagnose] [--no-packed] [--keep]`;
 
 function positiveNumber(name: string, text: string, allowZero = false): number {
   const value = Number(text);
@@ -42,6 +43,7 @@ function parse(argv: string[]) {
       baselines: { type: "boolean", default: true },
       throughput: { type: "boolean", default: true },
       diagnose: { type: "boolean", default: true },
+      packed: { type: "boolean", default: true },
       keep: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -63,6 +65,7 @@ function parse(argv: string[]) {
     baselines: values.baselines,
     throughput: values.throughput,
     diagnose: values.diagnose,
+    packed: values.packed,
     keep: values.keep,
   };
 }
@@ -81,6 +84,8 @@ function checkpointExtrapolation(runs: readonly RunResult[], n: number): string 
   const wall = (id: string) => measured.phases.find((p) => p.id === id)?.wallSeconds ?? 0;
   const up = Math.max(0, wall("up-create") - wall("diag-up-create"));
   const destroy = Math.max(0, wall("destroy") - wall("diag-destroy"));
+  // Below a few hundred users the checkpoints cost too little to scale from.
+  if (measured.n < 500 || up < 5) return "";
   const scale = (n / measured.n) ** 2;
   return (
     ` Worse, the engine's checkpoint writes measured at N = ${measured.n} (${up.toFixed(0)} s in first up, ${destroy.toFixed(0)} s in destroy) grow with N²: ` +
@@ -119,6 +124,16 @@ async function main(): Promise<void> {
   if (o.throughput)
     log(`emulator throughput: ${throughput ? `${throughput.requestsPerSecond} req/s` : "failed"}`);
 
+  let packedRoot: string | undefined;
+  if (o.diagnose && o.packed) {
+    try {
+      packedRoot = preparePackedInstall();
+      log(`installed the npm tarball under ${packedRoot}`);
+    } catch (e) {
+      log(`could not install the npm tarball, skipping the packed diagnostic: ${String(e).slice(0, 300)}`);
+    }
+  }
+
   const runs: RunResult[] = [];
   for (const n of o.sizes) {
     runs.push(
@@ -130,11 +145,14 @@ async function main(): Promise<void> {
         parallel,
         baselines: o.baselines,
         diagnose: o.diagnose,
+        ...(packedRoot ? { packedRoot } : {}),
         keep: o.keep,
         log,
       }),
     );
   }
+
+  if (packedRoot && !o.keep) fs.rmSync(packedRoot, { recursive: true, force: true });
 
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
@@ -152,6 +170,7 @@ async function main(): Promise<void> {
       effectiveParallel: Math.min(parallel.value, defaults.maxConcurrency),
       baselines: o.baselines,
       diagnose: o.diagnose,
+      packed: packedRoot !== undefined,
     },
     floorFormula,
     throughput,

@@ -32,8 +32,13 @@ export interface RunOptions {
   maxConcurrency: number;
   parallel: ParallelSetting;
   baselines: boolean;
-  /** Also run first up and destroy with PULUMI_SKIP_CHECKPOINTS=true (diagnostic phases). */
+  /**
+   * Also run first up and destroy with PULUMI_SKIP_CHECKPOINTS=true, and (when `packedRoot` is
+   * given) with the package installed from its npm tarball (diagnostic phases).
+   */
   diagnose: boolean;
+  /** A scratch install of the npm tarball (preparePackedInstall), for the packed diagnostic. */
+  packedRoot?: string;
   keep: boolean;
   log: (line: string) => void;
 }
@@ -278,6 +283,7 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
   };
 
   let diagnostic: BenchProject | undefined;
+  let packed: BenchProject | undefined;
   try {
     await configure(project);
     const flags = o.parallel.flags;
@@ -428,6 +434,13 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
       diagnostic.declare(users);
       await pulumiPhase("diag-up-create", (stack) => stack.up(flags), afterCreate, diagnostic);
       await pulumiPhase("diag-destroy", (stack) => stack.destroy(flags), afterDestroy, diagnostic);
+      if (o.packedRoot) {
+        packed = new BenchProject(`bench-${n}-packed`, {}, { kind: "packed", root: o.packedRoot });
+        await configure(packed);
+        packed.declare(users);
+        await pulumiPhase("packed-up-create", (stack) => stack.up(flags), afterCreate, packed);
+        await pulumiPhase("packed-destroy", (stack) => stack.destroy(flags), afterDestroy, packed);
+      }
     }
   } catch (e) {
     result.error = e instanceof Error ? e.message.slice(0, 2000) : String(e);
@@ -437,6 +450,7 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
     if (!o.keep) {
       project.dispose();
       diagnostic?.dispose();
+      packed?.dispose();
     }
   }
   result.comparisons = compare(result);
@@ -502,6 +516,13 @@ function observe(r: RunResult, o: RunOptions, floor: (calls: number) => number):
           ? `: at this N the intermediate checkpoints cost little.`
           : `: ${saved.toFixed(1)} s (${((100 * saved) / ph.wallSeconds).toFixed(0)}%) of it is the engine rewriting the whole checkpoint after every resource step` +
             `${stateAfterCreate ? ` (up to ${(stateAfterCreate.bytes / 1024 / 1024).toFixed(1)} MiB, ${((100 * stateAfterCreate.providerBytesTotal) / stateAfterCreate.bytes).toFixed(0)}% of it \`__provider\` text), ${r.n} times: work that grows with N²` : ""}.`);
+    }
+    const viaNpm = byId.get(id === "up-create" ? "packed-up-create" : "packed-destroy");
+    const packedState = byId.get("packed-up-create")?.state;
+    if (viaNpm && !viaNpm.error && packedState && stateAfterCreate) {
+      text +=
+        ` Installed from the npm tarball, as users install it, \`__provider\` is ${packedState.providerBytesPerResource.toFixed(0)} B per user instead of ${stateAfterCreate.providerBytesPerResource.toFixed(0)} ` +
+        `(state ${(packedState.bytes / 1024 / 1024).toFixed(1)} MiB instead of ${(stateAfterCreate.bytes / 1024 / 1024).toFixed(1)}), and the same ${id === "up-create" ? "up" : "destroy"} took ${viaNpm.wallSeconds.toFixed(1)} s (${(viaNpm.wallSeconds / fl).toFixed(2)}× the floor).`;
     }
     notes.push(text);
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -70,17 +71,67 @@ interface Checkpoint {
 }
 
 /**
- * A Pulumi project for the bench: a directory inside the repo (bench/.tmp, git-ignored) so
- * `pulumi-domo` and `@pulumi/pulumi` resolve from the repo's node_modules as they would in a
- * user's project, a local file backend in the OS temp dir, and the real CLI.
+ * Packs the package as it would be published (dist/ must be built) and installs the tarball,
+ * with @pulumi/pulumi, into a scratch directory: projects created under it resolve
+ * `pulumi-domo` from there, as a user's project does after `npm install pulumi-domo`.
+ */
+export function preparePackedInstall(): string {
+  if (!fs.existsSync(path.join(repoRoot, "dist", "index.js"))) {
+    throw new Error("dist/ is missing: run `npm run build` first");
+  }
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-domo-bench-packed-"));
+  const packDir = path.join(root, ".pack");
+  fs.mkdirSync(packDir);
+  const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", packDir], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  });
+  const tarball = path.join(packDir, (JSON.parse(out) as Array<{ filename: string }>)[0]?.filename ?? "");
+  const pulumiVersion = (
+    JSON.parse(fs.readFileSync(path.join(repoRoot, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
+  fs.writeFileSync(
+    path.join(root, "package.json"),
+    JSON.stringify({
+      name: "bench-domo-users",
+      private: true,
+      dependencies: { "@pulumi/pulumi": pulumiVersion, "pulumi-domo": `file:${tarball}` },
+    }),
+  );
+  execFileSync(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
+    { cwd: root, stdio: ["ignore", "ignore", "inherit"] },
+  );
+  return root;
+}
+
+/** How the project gets `pulumi-domo`. */
+export type Install =
+  /** The repo's own package through node_modules/pulumi-domo -> .. (as tests/e2e does). */
+  | { kind: "linked" }
+  /** The npm tarball installed under `root` (see preparePackedInstall). */
+  | { kind: "packed"; root: string };
+
+/**
+ * A Pulumi project for the bench, a local file backend in the OS temp dir, and the real CLI.
+ * Linked: a directory inside the repo (bench/.tmp, git-ignored) so `pulumi-domo` and
+ * `@pulumi/pulumi` resolve from the repo's node_modules, as tests/e2e/stack-fixture.ts does.
+ * Packed: a directory under a scratch install of the npm tarball.
  */
 export class BenchProject {
   readonly projectDir: string;
   readonly workDir: string;
   readonly stack: LocalStack;
 
-  constructor(name: string, env: Record<string, string | undefined> = {}) {
-    const tmpRoot = path.join(repoRoot, "bench", ".tmp");
+  constructor(
+    name: string,
+    env: Record<string, string | undefined> = {},
+    readonly install: Install = { kind: "linked" },
+  ) {
+    const tmpRoot = install.kind === "packed" ? install.root : path.join(repoRoot, "bench", ".tmp");
     fs.mkdirSync(tmpRoot, { recursive: true });
     this.projectDir = fs.mkdtempSync(path.join(tmpRoot, `${name}-`));
     this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-domo-bench-"));

@@ -13,6 +13,8 @@ export interface BenchSettings {
   effectiveParallel: number;
   baselines: boolean;
   diagnose: boolean;
+  /** Whether the packed (npm tarball) diagnostic ran. */
+  packed: boolean;
 }
 
 export interface Skipped {
@@ -221,29 +223,38 @@ export function renderMarkdown(r: BenchResults): string {
   }
   lines.push("## State size and `__provider`", "");
   lines.push(
-    "| N | state after first up | bytes per user | `__provider` per user (inputs; outputs carry it again) | `__provider` share of the state |",
+    "| N | pulumi-domo from | state after first up | bytes per user | `__provider` per user (inputs; outputs carry it again) | `__provider` share of the state |",
   );
-  lines.push("| ---: | ---: | ---: | ---: | ---: |");
-  const sizes: Array<{ n: number; bytes: number }> = [];
+  lines.push("| ---: | --- | ---: | ---: | ---: | ---: |");
+  const series: Record<string, Array<{ n: number; bytes: number }>> = {};
   for (const run of r.runs) {
-    const st = run.phases.find((ph) => ph.id === "up-create")?.state;
-    if (!st || st.resources === 0) continue;
-    sizes.push({ n: run.n, bytes: st.bytes });
-    lines.push(
-      `| ${run.n} | ${kib(st.bytes)} | ${(st.bytes / st.resources).toFixed(0)} B | ${st.providerBytesPerResource.toFixed(0)} B | ${((100 * st.providerBytesTotal) / st.bytes).toFixed(0)}% |`,
-    );
+    for (const [id, from] of [
+      ["up-create", "the repo (linked)"],
+      ["packed-up-create", "its npm tarball"],
+    ] as const) {
+      const st = run.phases.find((ph) => ph.id === id)?.state;
+      if (!st || st.resources === 0) continue;
+      const list = series[from] ?? [];
+      list.push({ n: run.n, bytes: st.bytes });
+      series[from] = list;
+      lines.push(
+        `| ${run.n} | ${from} | ${kib(st.bytes)} | ${(st.bytes / st.resources).toFixed(0)} B | ${st.providerBytesPerResource.toFixed(0)} B | ${((100 * st.providerBytesTotal) / st.bytes).toFixed(0)}% |`,
+      );
+    }
   }
   lines.push("");
-  for (let i = 1; i < sizes.length; i++) {
-    const a = sizes[i - 1];
-    const b = sizes[i];
-    if (!a || !b) continue;
-    const marginal = (b.bytes - a.bytes) / (b.n - a.n);
-    lines.push(
-      `From N = ${a.n} to N = ${b.n} the state grows ${marginal.toFixed(0)} B per added user ` +
-        `(vs ${(a.bytes / a.n).toFixed(0)} and ${(b.bytes / b.n).toFixed(0)} B per user overall): linear in N, with a fixed part of about ${kib(Math.max(0, a.bytes - marginal * a.n))}.`,
-      "",
-    );
+  for (const [from, sizes] of Object.entries(series)) {
+    for (let i = 1; i < sizes.length; i++) {
+      const a = sizes[i - 1];
+      const b = sizes[i];
+      if (!a || !b) continue;
+      const marginal = (b.bytes - a.bytes) / (b.n - a.n);
+      lines.push(
+        `From ${from}, N = ${a.n} to N = ${b.n}: the state grows ${marginal.toFixed(0)} B per added user ` +
+          `(vs ${(a.bytes / a.n).toFixed(0)} and ${(b.bytes / b.n).toFixed(0)} B per user overall): linear in N, with a fixed part of about ${kib(Math.max(0, a.bytes - marginal * a.n))}.`,
+        "",
+      );
+    }
   }
   if (r.skipped.length > 0) {
     lines.push("## Not run", "");

@@ -10,7 +10,12 @@ export const pulumiPhases = [
   "destroy",
 ] as const;
 export const baselinePhases = ["baseline-refresh", "baseline-create", "baseline-delete"] as const;
-export const diagnosticPhases = ["diag-up-create", "diag-destroy"] as const;
+export const diagnosticPhases = [
+  "diag-up-create",
+  "diag-destroy",
+  "packed-up-create",
+  "packed-destroy",
+] as const;
 export type PulumiPhaseId = (typeof pulumiPhases)[number];
 export type BaselinePhaseId = (typeof baselinePhases)[number];
 export type DiagnosticPhaseId = (typeof diagnosticPhases)[number];
@@ -32,6 +37,8 @@ export const phaseLabels: Record<PhaseId, string> = {
   "baseline-delete": "naive: sequential delete, 1 call per user",
   "diag-up-create": "diagnostic: first `pulumi up`, PULUMI_SKIP_CHECKPOINTS=true",
   "diag-destroy": "diagnostic: `pulumi destroy`, PULUMI_SKIP_CHECKPOINTS=true",
+  "packed-up-create": "diagnostic: first `pulumi up`, pulumi-domo installed from its npm tarball",
+  "packed-destroy": "diagnostic: `pulumi destroy`, pulumi-domo installed from its npm tarball",
 };
 
 export interface Check {
