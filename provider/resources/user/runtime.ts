@@ -179,34 +179,32 @@ export class UserProviderRuntime {
 
   /**
    * Refuses to delete or demote the account the API client acts as, or the last Admin, unless
-   * explicitly allowed. Serialised so two concurrent changes cannot both pass the count.
+   * explicitly allowed. Only changes to Admins wait for one another; all others run in parallel.
    */
-  private withAdminGuard<T>(
+  private async withAdminGuard<T>(
     userId: number,
     allowed: boolean,
     action: "delete" | "demote",
     work: () => Promise<T>,
   ): Promise<T> {
+    if (allowed) return work();
+    const { userId: self } = await this.client.tokens.info();
+    if (self === userId) {
+      throw guardError(
+        `Refusing to ${action} Domo user ${userId}: it is the account these API credentials belong to`,
+      );
+    }
+    // Only changes to Admins can strand the instance; everyone else goes ahead in parallel.
+    const live = await this.client.users.getCached(userId);
+    if (live?.role !== "Admin") return work();
     const run = async (): Promise<T> => {
-      if (!allowed) {
-        const { userId: self } = await this.client.tokens.info();
-        if (self === userId) {
-          throw guardError(
-            `Refusing to ${action} Domo user ${userId}: it is the account these API credentials belong to`,
-          );
-        }
-        const live = await this.client.users.getCached(userId);
-        if (live?.role === "Admin") {
-          const admins = await this.client.users.admins();
-          if (admins.filter((a) => a.id !== userId).length === 0) {
-            throw guardError(
-              `Refusing to ${action} Domo user ${userId}: it is the last Admin of the instance`,
-            );
-          }
-        }
+      const admins = await this.client.users.admins();
+      if (admins.filter((a) => a.id !== userId).length === 0) {
+        throw guardError(`Refusing to ${action} Domo user ${userId}: it is the last Admin of the instance`);
       }
       return work();
     };
+    // Serialised, so two concurrent changes to the last two Admins cannot both pass the count.
     const result = this.adminLock.then(run, run);
     this.adminLock = result.catch(() => undefined);
     return result;
