@@ -1,4 +1,4 @@
-import type { DomoUserRecord } from "../client/schemas";
+import { type DomoUserRecord, userWriteFields } from "../client/schemas";
 import { normaliseEmail } from "../client/users";
 import { parseDeclaration, systemRoles } from "../resources/user/declaration";
 import type { UsersFileEntryInput } from "./schema";
@@ -11,16 +11,8 @@ export interface ExportedUsers {
   skipped: { id: number; reason: string }[];
 }
 
-const profileFields = [
-  "name",
-  "title",
-  "alternateEmail",
-  "phone",
-  "location",
-  "timezone",
-  "locale",
-  "employeeNumber",
-] as const;
+/** The write fields an entry carries besides its identity (email) and role choice. */
+const profileFields = userWriteFields.filter((f) => f !== "email" && f !== "role" && f !== "roleId");
 
 /**
  * Turns live Domo users into users-file entries that take each account over by id. A field

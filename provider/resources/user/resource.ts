@@ -3,6 +3,8 @@ import type { SystemRole, UserDeclarationInput } from "./declaration";
 
 import serializedUserProvider = require("./serialized-provider");
 
+import { userStateSchema } from "./state";
+
 /** Inputs of a DomoUser: every field may come from another resource's output. */
 export type DomoUserArgs = {
   /** The user's email: their identity in Domo, compared without case. */
@@ -19,24 +21,8 @@ export type DomoUserArgs = {
 /** The Pulumi type token. Changing it would replace every user in every stack: never do. */
 export const domoUserType = "pulumi-nodejs:dynamic/domo:User";
 
-const outputKeys = [
-  "userId",
-  "role",
-  "roleId",
-  "title",
-  "alternateEmail",
-  "phone",
-  "location",
-  "timezone",
-  "locale",
-  "employeeNumber",
-  "groups",
-  "image",
-  "createdAt",
-  "updatedAt",
-  "managedFields",
-  "deletionPolicy",
-] as const;
+/** Every key the state holds becomes an output: the state schema is their single source of truth. */
+const outputKeys = Object.keys(userStateSchema.shape);
 
 /**
  * A Domo user account, converged to its declaration by `pulumi up`: created (or adopted),
