@@ -7,6 +7,7 @@
  */
 export * from "./client";
 export { type RunningEmulator, startEmulator } from "./emulator";
+export * from "./model";
 export * from "./resources/directory";
 export * from "./resources/user";
 export * from "./usersfile";

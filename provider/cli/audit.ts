@@ -1,6 +1,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { DomoClient, normaliseEmail } from "../client";
+import { DomoClient } from "../client";
+import { normaliseEmail } from "../model/user";
 import { auditUsers, formatAuditReport, loadUsersFile, type UsersFile } from "../usersfile";
 import { cliClientSettings, credentialOptions, credentialOptionsHelp, refuseSecretFlag } from "./credentials";
 import { type CliIo, exitCodes } from "./io";

@@ -3,7 +3,7 @@ import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { DomoClient } from "../client";
-import { deletionPolicies } from "../resources/user/declaration";
+import { deletionPolicies } from "../model/user";
 import { entriesFromLive, renderUsersFile, type UsersFileDefaultsInput } from "../usersfile";
 import { cliClientSettings, credentialOptions, credentialOptionsHelp, refuseSecretFlag } from "./credentials";
 import { CliError, type CliIo, CliUsageError, exitCodes } from "./io";

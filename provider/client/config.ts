@@ -23,33 +23,39 @@ export const clientSettingsSchema = z.object({
   maxConcurrency: z.number().int().min(1).max(256).default(8),
   listingTtlMs: z.number().int().min(0).max(600_000).default(30_000),
   debug: z.boolean().default(false),
+  /**
+   * At most this many DomoUser deletes in one run of the provider (one `pulumi up` or
+   * `destroy`); further deletes are refused. 0, the default, sets no cap.
+   */
+  maxDeletesPerRun: z.number().int().min(0).max(1_000_000).default(0),
 });
 export type ClientSettings = z.infer<typeof clientSettingsSchema>;
 export type ClientSettingsInput = z.input<typeof clientSettingsSchema>;
 
-/** The external name of each setting: stack config key and environment variable. */
-export const settingSources: Record<keyof ClientSettings, { config: string; env: string }> = {
-  apiHost: { config: "domo:apiHost", env: "DOMO_API_HOST" },
-  clientId: { config: "domo:clientId", env: "DOMO_CLIENT_ID" },
-  clientSecret: { config: "domo:clientSecret", env: "DOMO_CLIENT_SECRET" },
-  scope: { config: "domo:scope", env: "DOMO_SCOPE" },
-  timeoutMs: { config: "domo:timeoutMs", env: "DOMO_TIMEOUT_MS" },
-  maxRetries: { config: "domo:maxRetries", env: "DOMO_MAX_RETRIES" },
-  deadlineMs: { config: "domo:deadlineMs", env: "DOMO_DEADLINE_MS" },
-  requestsPerSecond: { config: "domo:requestsPerSecond", env: "DOMO_REQUESTS_PER_SECOND" },
-  maxConcurrency: { config: "domo:maxConcurrency", env: "DOMO_MAX_CONCURRENCY" },
-  listingTtlMs: { config: "domo:listingTtlMs", env: "DOMO_LISTING_TTL_MS" },
-  debug: { config: "domo:debug", env: "DOMO_DEBUG" },
-};
+type SettingKey = keyof ClientSettings;
+const settingKeys = Object.keys(clientSettingsSchema.shape) as SettingKey[];
 
-const numericSettings = new Set<keyof ClientSettings>([
-  "timeoutMs",
-  "maxRetries",
-  "deadlineMs",
-  "requestsPerSecond",
-  "maxConcurrency",
-  "listingTtlMs",
-]);
+/** The external names of a setting: stack config `domo:<key>`, environment `DOMO_<KEY_IN_SNAKE_CASE>`. */
+export function settingSource(key: SettingKey): { config: string; env: string } {
+  return { config: `domo:${key}`, env: `DOMO_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}` };
+}
+
+/** Every setting with its external names, derived from the schema. */
+export const settingSources = Object.fromEntries(settingKeys.map((k) => [k, settingSource(k)])) as Record<
+  SettingKey,
+  { config: string; env: string }
+>;
+
+/** What a setting's text must be turned into before validation, read off its schema. */
+function valueKind(key: SettingKey): "number" | "boolean" | "string" {
+  let schema: z.ZodType = clientSettingsSchema.shape[key];
+  while (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional || schema instanceof z.ZodPipe) {
+    schema = schema instanceof z.ZodPipe ? (schema.def.in as z.ZodType) : (schema.def.innerType as z.ZodType);
+  }
+  if (schema instanceof z.ZodNumber) return "number";
+  if (schema instanceof z.ZodBoolean) return "boolean";
+  return "string";
+}
 
 /** Validates settings; the error names the setting (never its value when it is the secret). */
 export function parseClientSettings(
@@ -66,7 +72,7 @@ export function parseClientSettings(
     return `${name}${hint} ${issue.message}`;
   });
   throw new DomoError({
-    kind: "validation",
+    kind: "invalid_settings",
     field: String(result.error.issues[0]?.path[0] ?? "settings"),
     message: `Invalid Domo client settings: ${problems.join("; ")}`,
   });
@@ -82,16 +88,15 @@ export function settingsFromSources(
   env: Record<string, string | undefined> = process.env,
 ): ClientSettings {
   const raw: Record<string, unknown> = {};
-  for (const [key, source] of Object.entries(settingSources) as [
-    keyof ClientSettings,
-    { config: string; env: string },
-  ][]) {
+  for (const key of settingKeys) {
+    const source = settingSource(key);
     // Stack config may hand over typed values (numbers, booleans): compare as text.
     const found = configGet(source.config) ?? env[source.env];
     if (found === undefined || found === null || found === "") continue;
     const value = String(found);
-    if (numericSettings.has(key)) raw[key] = /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
-    else if (key === "debug") raw[key] = value === "true" || value === "1";
+    const kind = valueKind(key);
+    if (kind === "number") raw[key] = /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+    else if (kind === "boolean") raw[key] = value === "true" || value === "1";
     else raw[key] = value;
   }
   return parseClientSettings(raw, "config");

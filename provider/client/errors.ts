@@ -11,7 +11,16 @@ export const domoErrorKinds = [
   "server",
   "network",
   "timeout",
-  "validation",
+  /** Domo refused the request as invalid (a 4xx other than the ones above). */
+  "rejected",
+  /** A declaration that does not validate, or holds values still unknown at apply. */
+  "invalid_input",
+  /** A provider setting (stack config or environment) that does not validate. */
+  "invalid_settings",
+  /** Pulumi state that is not in the shape this provider writes. */
+  "invalid_state",
+  /** A safety guard refused the change; `field` names the setting that allows it. */
+  "refused",
 ] as const;
 export type DomoErrorKind = (typeof domoErrorKinds)[number];
 
@@ -23,7 +32,7 @@ export interface DomoErrorDetails {
   path?: string | undefined;
   /** Domo's gateway trace id: support can find the request with it. */
   toe?: string | undefined;
-  /** For validation errors: the field or setting at fault. */
+  /** The field or setting at fault (invalid input or settings), or that a guard names. */
   field?: string | undefined;
   /** True when the request may have reached Domo and changed something (lost response). */
   maybeCommitted?: boolean | undefined;
@@ -80,7 +89,7 @@ export function kindForStatus(status: number): DomoErrorKind {
   if (status === 409) return "conflict";
   if (status === 429) return "rate_limited";
   if (status >= 500) return "server";
-  return "validation";
+  return "rejected";
 }
 
 /** What a person should do about a failed call, by kind. */
@@ -101,7 +110,15 @@ export function adviceFor(kind: DomoErrorKind): string {
     case "network":
     case "timeout":
       return "Domo could not be reached in time: check domo:apiHost and the network, or raise domo:timeoutMs.";
-    case "validation":
+    case "rejected":
       return "Domo rejected the request as invalid.";
+    case "invalid_input":
+      return "Fix the declaration and run again.";
+    case "invalid_settings":
+      return "Fix the setting and run again.";
+    case "invalid_state":
+      return "Run `pulumi refresh`, or `pulumi-domo recover` after an interrupted run.";
+    case "refused":
+      return "Nothing was changed.";
   }
 }

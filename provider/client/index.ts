@@ -10,7 +10,7 @@ export * from "./errors";
 export type { LogSink } from "./log";
 export * from "./schemas";
 export type { FetchLike, HttpMethod } from "./transport";
-export { maxPageSize, normaliseEmail, UsersApi } from "./users";
+export { maxPageSize, UsersApi } from "./users";
 
 export interface DomoClientOptions {
   /** Where debug lines go (when settings.debug is on); defaults to stderr. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type UserWriteField, userWriteFields } from "../model/user";
 
 /**
  * Shapes of what Domo sends back, tolerant where Domo is inconsistent: `roleId` comes as a
@@ -23,22 +24,30 @@ const optionalNumberOrString = z
 
 export const domoGroupRefSchema = z.looseObject({ id: numericId, name: optionalString });
 
-export const domoUserSchema = z.looseObject({
-  id: numericId,
-  name: optionalString,
-  email: optionalString,
-  alternateEmail: optionalString,
-  role: optionalString,
+/** Domo's inconsistencies per field, on top of "omitted, or null in the wild". */
+const wireOverrides = {
   roleId: z
     .union([z.number(), z.string().regex(/^\d+$/)])
     .nullish()
     .transform((v) => (v === null || v === undefined ? undefined : Number(v))),
-  title: optionalString,
-  phone: optionalString,
-  location: optionalString,
-  timezone: optionalString,
-  locale: optionalString,
   employeeNumber: optionalNumberOrString,
+};
+type WireProfile = {
+  [K in UserWriteField]: K extends keyof typeof wireOverrides
+    ? (typeof wireOverrides)[K]
+    : typeof optionalString;
+};
+/** The profile fields as Domo sends them: the model's field list, tolerant types. */
+const wireProfile = Object.fromEntries(
+  userWriteFields.map((f) => [
+    f,
+    f in wireOverrides ? wireOverrides[f as keyof typeof wireOverrides] : optionalString,
+  ]),
+) as WireProfile;
+
+export const domoUserSchema = z.looseObject({
+  id: numericId,
+  ...wireProfile,
   employeeId: optionalString,
   department: optionalString,
   createdAt: optionalString,
@@ -77,20 +86,6 @@ export const gatewayErrorSchema = z.looseObject({
   error_description: z.string().optional(),
 });
 
-/** The writable fields of a user: what we send on create and update. */
-export const userWriteSchema = z.object({
-  name: z.string().optional(),
-  email: z.string().optional(),
-  role: z.string().optional(),
-  roleId: z.number().int().optional(),
-  title: z.string().optional(),
-  alternateEmail: z.string().optional(),
-  phone: z.string().optional(),
-  location: z.string().optional(),
-  timezone: z.string().optional(),
-  locale: z.string().optional(),
-  employeeNumber: z.number().int().optional(),
-});
-export type UserWrite = z.infer<typeof userWriteSchema>;
-export type UserWriteField = keyof UserWrite;
-export const userWriteFields = Object.keys(userWriteSchema.shape) as UserWriteField[];
+/** The writable fields of a user (what create and update send) come from the model. */
+export type { UserWrite, UserWriteField } from "../model/user";
+export { userWriteFields };

@@ -1,3 +1,5 @@
+import { definedOnly } from "../model/text";
+import { normaliseEmail } from "../model/user";
 import { backoffDelay, defaultBackoff, sleep } from "./backoff";
 import type { ClientSettings } from "./config";
 import { DomoError, isDomoError } from "./errors";
@@ -13,10 +15,6 @@ import type { Transport } from "./transport";
 
 /** Domo's page size ceiling for GET /v1/users. */
 export const maxPageSize = 500;
-
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
 
 interface Snapshot {
   takenAt: number;
@@ -111,7 +109,7 @@ export class UsersApi {
       try {
         const created = await this.transport.request("POST", "/v1/users", {
           query: { sendInvite: options.sendInvite },
-          body: compact(user),
+          body: definedOnly(user),
           schema: domoUserSchema,
         });
         this.remember(created);
@@ -164,7 +162,7 @@ export class UsersApi {
       const value = current[key];
       if (value !== undefined) body[key] = value;
     }
-    Object.assign(body, compact(fields));
+    Object.assign(body, definedOnly(fields));
     // A role name wins over a stale roleId carried from the read, and vice versa.
     if (fields.role !== undefined && fields.roleId === undefined) delete body.roleId;
     if (fields.roleId !== undefined && fields.role === undefined) delete body.role;
@@ -235,8 +233,4 @@ export class UsersApi {
 function index(snapshot: Snapshot, user: DomoUserRecord): void {
   snapshot.byId.set(user.id, user);
   if (user.email) snapshot.byEmail.set(normaliseEmail(user.email), user);
-}
-
-function compact<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { DomoUserRecord } from "../client/schemas";
-import { normaliseEmail } from "../client/users";
-import { sameField } from "../resources/user/diff";
-import { declaredWriteFields } from "../resources/user/state";
+
+import { declaredWriteFields, normaliseEmail, sameField } from "../model/user";
 import type { DeclaredUser } from "./parse";
 
 const fieldValue = z.union([z.string(), z.number()]).optional();

@@ -1,6 +1,5 @@
 import { type DomoUserRecord, userWriteFields } from "../client/schemas";
-import { normaliseEmail } from "../client/users";
-import { parseDeclaration, systemRoles } from "../resources/user/declaration";
+import { normaliseEmail, parseDeclaration, systemRoles } from "../model/user";
 import type { UsersFileEntryInput } from "./schema";
 
 export interface ExportedUsers {

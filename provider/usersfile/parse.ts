@@ -6,7 +6,7 @@ import {
   type UserDeclaration,
   unknownValue,
   userDeclarationSchema,
-} from "../resources/user/declaration";
+} from "../model/user";
 import { UsersFileError } from "./errors";
 import {
   defaultableFields,
@@ -147,9 +147,8 @@ export function declareUsers(
 
 /** A parsed user as an entry again (for `renderUsersFile`): its declaration plus its id. */
 export function entryOf(user: DeclaredUser): UsersFileEntryInput {
-  // Validated: a role that survived parsing is a system role.
-  const { role, ...rest } = user.declaration;
-  return { ...rest, role: role as SystemRole | undefined, id: user.id };
+  const { importId: _taken, ...rest } = user.declaration;
+  return { ...rest, id: user.id };
 }
 
 /**
@@ -314,6 +313,8 @@ function validateEntry(
     ok = false;
   }
   const merged = withDefaults(defaults, given);
+  // The entry's id is the declaration's importId: the identity check and allowEmailChange apply.
+  if (id !== undefined && merged.adoptExisting !== true) merged.importId = String(id);
   // An id says which account to take over: a default adoptExisting (by email) does not apply.
   if (
     Object.hasOwn(raw, "id") &&

@@ -1,6 +1,5 @@
 import { Document, isMap, isSeq } from "yaml";
-import { normaliseEmail } from "../client/users";
-import { userDeclarationSchema } from "../resources/user/declaration";
+import { normaliseEmail, settingFields, userSettingsShape } from "../model/user";
 import { entryFields, type UsersFileDefaultsInput, type UsersFileEntryInput } from "./schema";
 
 export interface RenderOptions {
@@ -10,18 +9,16 @@ export interface RenderOptions {
   notes?: ReadonlyMap<string, readonly string[]>;
 }
 
-const declared = userDeclarationSchema.shape;
-
 /** Profile fields `defaults` may set (the role choice and settings always resolve to a value). */
 const profileDefaults = ["location", "timezone", "locale"] as const;
 
-/** What an entry gets when neither it nor `defaults` says otherwise: such values are left out. */
-const schemaDefaults: Record<string, unknown> = {
-  sendInvite: declared.sendInvite.parse(undefined),
-  adoptExisting: declared.adoptExisting.parse(undefined),
-  deletionPolicy: declared.deletionPolicy.parse(undefined),
-  allowUnsafeAdminChanges: declared.allowUnsafeAdminChanges.parse(undefined),
-};
+/** What an entry gets when neither it nor `defaults` says otherwise (each setting's own default): left out. */
+const schemaDefaults: Record<string, unknown> = Object.fromEntries(
+  settingFields.flatMap((f) => {
+    const parsed = userSettingsShape[f].safeParse(undefined);
+    return parsed.success && parsed.data !== undefined ? [[f, parsed.data]] : [];
+  }),
+);
 
 /**
  * Renders users as a users file: entries sorted by email (so exports diff cleanly), keys in

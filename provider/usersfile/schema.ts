@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type SystemRole, userDeclarationSchema } from "../resources/user/declaration";
+import { type SystemRole, userDeclarationSchema } from "../model/user";
 
 /**
  * The users file format. Each entry is one DomoUser declaration (its fields, names and

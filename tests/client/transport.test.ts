@@ -286,7 +286,7 @@ describe("Domo client transport", () => {
   it("validates settings and names the bad one", () => {
     assert.throws(
       () => new DomoClient({ apiHost: "not a url", clientId: "x", clientSecret: "y" }),
-      (e: DomoError) => e.kind === "validation" && /apiHost/.test(e.message),
+      (e: DomoError) => e.kind === "invalid_settings" && /apiHost/.test(e.message),
     );
     assert.throws(
       () => new DomoClient({ clientId: "x", clientSecret: "" }),

@@ -152,8 +152,15 @@ describe("reliability: fault cells through the real gRPC dynamic-provider server
         cell.op === "update" ? (await engine.check(props({ ...decl, title: "After" }))).inputs : inputs;
       let state: EngineState | undefined;
       if (cell.op !== "create") {
-        const created = await engine.create(inputs);
-        state = { id: created.id, outs: created.properties };
+        // The account comes from an earlier run (its own provider process): a process never
+        // deletes an account that one of its own resources created in the same run.
+        const earlier = await startConfiguredProvider(emu, { "domo:requestsPerSecond": "200" });
+        try {
+          const created = await earlier.create(inputs);
+          state = { id: created.id, outs: created.properties };
+        } finally {
+          await earlier.stop();
+        }
       }
       const route = opRoute[cell.op];
       const added = cell.faults.map((f) => emu.faults.add(f));

@@ -114,7 +114,7 @@ describe("reliability: no secret or token in anything a run produces", function 
       );
       const echoedToken = await failing(
         provider.client.users.create(
-          { email: "echo@example.com", name: "Echo", role: token },
+          { email: "echo@example.com", name: "Echo", role: token as "Admin" },
           { sendInvite: false },
         ),
       );

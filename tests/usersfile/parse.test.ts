@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { parseDeclaration } from "../../provider/resources/user/declaration";
+import { parseDeclaration } from "../../provider/model/user";
 import {
   declareUsers,
   loadUsersFile,
@@ -71,6 +71,9 @@ describe("users file: parsing", () => {
       adoptExisting: false,
       deletionPolicy: "retain",
       allowUnsafeAdminChanges: false,
+      // The entry's id is the declaration's takeover (so the identity check applies to it).
+      importId: "1000000002",
+      allowEmailChange: false,
     });
     // An entry's own role choice replaces the default role: roleId never meets role.
     assert.equal(bob?.declaration.role, undefined);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { DomoUserRecord } from "../../provider/client/schemas";
-import { parseDeclaration, systemRoles } from "../../provider/resources/user/declaration";
+import { parseDeclaration, systemRoles } from "../../provider/model/user";
 import {
   auditUsers,
   entriesFromLive,

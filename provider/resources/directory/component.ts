@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { definedOnly, type UserDeclaration } from "../../model";
 import {
   type DeclaredUser,
   declareUsers,
@@ -11,8 +12,10 @@ import {
   type UsersFileProblem,
   usersFileDefaultsSchema,
 } from "../../usersfile";
-import type { SystemRole, UserDeclaration } from "../user/declaration";
 import { DomoUser, type DomoUserArgs } from "../user/resource";
+
+import deletionGuardProvider = require("./deletion-guard-provider");
+
 import { userResourceName } from "./naming";
 
 /** The Pulumi type token. Changing it changes every child's URN: never do. */
@@ -36,6 +39,14 @@ export interface DomoUserDirectoryArgs {
   defaults?: UsersFileDefaultsInput;
   /** Resource options for every user: `protect`, `retainOnDelete`, `ignoreChanges`, `aliases`… */
   userOptions?: DirectoryUserOptions;
+  /**
+   * Let this run delete more of the directory's accounts than the mass-deletion guard allows
+   * (every account of two or more, or more than 5 and more than 10%). Meant for one run:
+   * an emptied or truncated users file otherwise fails the preview, before any call to Domo.
+   */
+  allowMassDeletion?: boolean;
+  /** Replace the guard's default threshold: refuse a run that would delete more than this many. */
+  maxDeletes?: number;
 }
 
 /** The declarations did not validate; `problems` has each one with file, line and path. */
@@ -69,8 +80,30 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
     const declared = readDirectory(args);
     this.declarations = declared.users;
 
+    const plans = planDirectoryUsers(declared.users);
+    const retainAll =
+      (args.userOptions?.retainOnDelete ?? opts.retainOnDelete) === true ||
+      args.userOptions?.protect === true;
+    // Registered first: its check (at preview, no call to Domo) refuses a run that would delete
+    // too many of these accounts, before any user of the directory is touched.
+    new DeletionGuard(
+      `${name}-deletion-guard`,
+      {
+        directory: `DomoUserDirectory "${name}"${args.file === undefined ? "" : ` (${args.file})`}`,
+        accounts: retainAll
+          ? []
+          : plans
+              .filter((p) => p.deletes)
+              .map((p) => p.email)
+              .sort(),
+        allowMassDeletion: args.allowMassDeletion === true,
+        ...(args.maxDeletes === undefined ? {} : { maxDeletes: args.maxDeletes }),
+      },
+      { parent: this },
+    );
+
     const users: Record<string, DomoUser> = {};
-    for (const plan of planDirectoryUsers(declared.users)) {
+    for (const plan of plans) {
       users[plan.email] = new DomoUser(plan.name, plan.args, {
         ...args.userOptions,
         // retainOnDelete set on the directory applies to its users (Pulumi only inherits protect).
@@ -101,6 +134,8 @@ export interface PlannedUser {
    * afterwards, or changing it, never updates or replaces the managed account.
    */
   importId?: string;
+  /** Whether removing the entry deletes the account (deletionPolicy "delete"). */
+  deletes: boolean;
 }
 
 /** What the directory registers, without registering it: names, inputs and import ids. */
@@ -120,6 +155,7 @@ export function planDirectoryUsers(users: readonly DeclaredUser[]): PlannedUser[
       name,
       email: user.declaration.email,
       args: userArgs(user.declaration),
+      deletes: user.declaration.deletionPolicy === "delete",
       ...(user.id === undefined ? {} : { importId: String(user.id) }),
     });
   }
@@ -164,25 +200,17 @@ function programDefaults(input: UsersFileDefaultsInput | undefined): UsersFileDe
   );
 }
 
-/** DomoUser inputs from a validated declaration. */
+/** The type token of a directory's deletion guard (see deletion-guard-provider.ts). */
+export const deletionGuardType = "pulumi-nodejs:dynamic/domo:DirectoryDeletionGuard";
+
+/** Remembers which accounts the directory would delete; its check refuses mass deletions. */
+class DeletionGuard extends pulumi.dynamic.Resource {
+  constructor(name: string, props: Record<string, unknown>, opts: pulumi.CustomResourceOptions) {
+    super(deletionGuardProvider, name, props, opts, "domo", "DirectoryDeletionGuard");
+  }
+}
+
+/** DomoUser inputs from a validated declaration: its keys are DomoUser's own (one model). */
 function userArgs(decl: UserDeclaration): DomoUserArgs {
-  // Asserted: DomoUserArgs marks every optional key as required (see the report); the
-  // validated declaration has all the keys DomoUser reads.
-  return {
-    email: decl.email,
-    name: decl.name,
-    role: decl.role as SystemRole | undefined,
-    roleId: decl.roleId,
-    title: decl.title,
-    alternateEmail: decl.alternateEmail,
-    phone: decl.phone,
-    location: decl.location,
-    timezone: decl.timezone,
-    locale: decl.locale,
-    employeeNumber: decl.employeeNumber,
-    sendInvite: decl.sendInvite,
-    adoptExisting: decl.adoptExisting,
-    deletionPolicy: decl.deletionPolicy,
-    allowUnsafeAdminChanges: decl.allowUnsafeAdminChanges,
-  } as DomoUserArgs;
+  return { ...definedOnly(decl), email: decl.email, name: decl.name };
 }

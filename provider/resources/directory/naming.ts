@@ -1,4 +1,4 @@
-import { normaliseEmail } from "../../client/users";
+import { normaliseEmail } from "../../model/user";
 
 /** Characters kept as they are in a logical name; everything else is escaped. */
 const safe = /^[a-z0-9._@-]$/;

@@ -1,9 +1,11 @@
-import { userWriteFields } from "../../client/schemas";
-import { settingFields, unknownValue } from "./declaration";
-import type { UserState } from "./state";
-
-/** Settings that only steer create: changing them later must never cause an update. */
-const createTimeSettings = new Set<string>(["sendInvite", "adoptExisting", "importId"]);
+import {
+  createTimeSettings,
+  sameField,
+  settingFields,
+  type UserState,
+  unknownValue,
+  userWriteFields,
+} from "../../model";
 
 export interface UserDiff {
   /** Fields whose value in Domo must change (set or cleared). */
@@ -16,8 +18,9 @@ export interface UserDiff {
 
 /**
  * Compares the declaration with the state. Only declared fields count, emails compare
- * without case, create-time settings (sendInvite, adoptExisting, importId) never cause an update, and
- * nothing ever requires a replacement: Domo changes every field in place.
+ * without case, create-time settings (sendInvite, adoptExisting, importId, allowEmailChange)
+ * never cause an update, and nothing ever requires a replacement: Domo changes every field in
+ * place.
  */
 export function diffUser(olds: UserState, news: Record<string, unknown>): UserDiff {
   const changed: string[] = [];
@@ -40,16 +43,8 @@ export function diffUser(olds: UserState, news: Record<string, unknown>): UserDi
     if (!sameField(field, olds[field], next)) changed.push(field);
   }
   const settings = settingFields.filter(
-    (f) => !createTimeSettings.has(f) && news[f] !== undefined && news[f] !== olds[f],
+    (f) =>
+      !createTimeSettings.has(f) && news[f] !== undefined && news[f] !== (olds as Record<string, unknown>)[f],
   );
   return { changed, cleared, settings };
-}
-
-/** Values equal as Domo would see them: emails without case, numbers and numeric strings alike. */
-export function sameField(field: string, a: unknown, b: unknown): boolean {
-  if (a === undefined) return false;
-  if (field === "email" || field === "alternateEmail")
-    return String(a).toLowerCase() === String(b).toLowerCase();
-  if (typeof a === "number" || typeof b === "number") return String(a) === String(b);
-  return a === b;
 }

@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { SystemRole, UserDeclarationInput } from "./declaration";
+import { normaliseEmail, type SystemRole, type UserDeclarationInput, userOutputKeys } from "../../model";
 
 import serializedUserProvider = require("./serialized-provider");
-
-import { userStateSchema } from "./state";
 
 /** Inputs of a DomoUser: every field may come from another resource's output. */
 export type DomoUserArgs = {
@@ -21,8 +19,32 @@ export type DomoUserArgs = {
 /** The Pulumi type token. Changing it would replace every user in every stack: never do. */
 export const domoUserType = "pulumi-nodejs:dynamic/domo:User";
 
-/** Every key the state holds becomes an output: the state schema is their single source of truth. */
-const outputKeys = Object.keys(userStateSchema.shape);
+/**
+ * Emails declared so far in this program, per stack resource (so programs run one after
+ * another in one process, as in tests, do not see each other's): email -> resource name.
+ */
+const declaredEmails = new WeakMap<object, Map<string, string>>();
+const outsideAnyStack = {};
+
+/**
+ * One account, one resource: a second DomoUser with the same email (any case, stray spaces)
+ * fails the program, so preview stops before anything reaches Domo. Emails known only at
+ * apply are checked when they resolve.
+ */
+function claimEmail(resourceName: string, email: string): void {
+  const scope = pulumi.runtime.getStackResource() ?? outsideAnyStack;
+  const seen = declaredEmails.get(scope) ?? new Map<string, string>();
+  declaredEmails.set(scope, seen);
+  const key = normaliseEmail(email);
+  const first = seen.get(key);
+  if (first !== undefined && first !== resourceName) {
+    throw new pulumi.RunError(
+      `DomoUser "${resourceName}" declares email ${key}, which DomoUser "${first}" already declares: one Domo account, one resource. ` +
+        `Remove one of the two declarations (to rename a DomoUser, keep one and give it the resource option aliases: [{ name: "<old name>" }])`,
+    );
+  }
+  seen.set(key, resourceName);
+}
 
 /**
  * A Domo user account, converged to its declaration by `pulumi up`: created (or adopted),
@@ -50,11 +72,19 @@ export class DomoUser extends pulumi.dynamic.Resource {
   /** Fields this declaration manages: removing one from the declaration clears it in Domo. */
   declare readonly managedFields: pulumi.Output<string[]>;
   declare readonly deletionPolicy: pulumi.Output<"delete" | "retain">;
+  declare readonly sendInvite: pulumi.Output<boolean>;
+  declare readonly adoptExisting: pulumi.Output<boolean>;
+  declare readonly allowUnsafeAdminChanges: pulumi.Output<boolean>;
 
   constructor(name: string, args: DomoUserArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = { ...args };
     // Keys listed as undefined become outputs of the resource.
-    for (const key of outputKeys) if (!(key in props)) props[key] = undefined;
+    for (const key of userOutputKeys) if (!(key in props)) props[key] = undefined;
+    if (typeof args.email === "string") claimEmail(name, args.email);
+    else if (args.email !== undefined)
+      pulumi.output(args.email).apply((email) => {
+        if (typeof email === "string") claimEmail(name, email);
+      });
     // The engine's import step reads with neither inputs nor state, so a dynamic provider
     // cannot serve it (its code lives in the state it is not given). Honour the `import`
     // option by turning it into importId: create then takes over that account, changing
