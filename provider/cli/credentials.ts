@@ -37,7 +37,11 @@ export function refuseSecretFlag(argv: readonly string[], command: string): void
  * The same settings the provider uses, from the same environment variables
  * (DOMO_API_HOST, DOMO_CLIENT_ID, DOMO_CLIENT_SECRET, DOMO_*), with flags taking precedence.
  */
-export function cliClientSettings(flags: CredentialFlags, io: CliIo): ClientSettings {
+export function cliClientSettings(
+  flags: CredentialFlags,
+  io: CliIo,
+  stackConfig: ReadonlyMap<string, string> = new Map(),
+): ClientSettings {
   let secret: string | undefined;
   const secretFile = flags["client-secret-file"];
   if (secretFile !== undefined) {
@@ -58,13 +62,18 @@ export function cliClientSettings(flags: CredentialFlags, io: CliIo): ClientSett
     "domo:clientId": flags["client-id"],
     "domo:clientSecret": secret,
   };
-  if (!(flags["client-id"] ?? io.env.DOMO_CLIENT_ID)) {
-    throw new CliError("no Domo client id: set DOMO_CLIENT_ID or pass --client-id <id>");
+  // Flags win over the stack's config, which wins over the environment (as for the provider).
+  const lookup = (key: string) => overrides[key] ?? stackConfig.get(key);
+  const fromStack = stackConfig.size > 0 ? ", the stack's domo:clientId" : "";
+  if (!(lookup("domo:clientId") ?? io.env.DOMO_CLIENT_ID)) {
+    throw new CliError(`no Domo client id: set DOMO_CLIENT_ID${fromStack}, or pass --client-id <id>`);
   }
-  if (!(secret ?? io.env.DOMO_CLIENT_SECRET)) {
-    throw new CliError("no Domo client secret: set DOMO_CLIENT_SECRET or pass --client-secret-file <file>");
+  if (!(lookup("domo:clientSecret") ?? io.env.DOMO_CLIENT_SECRET)) {
+    throw new CliError(
+      `no Domo client secret: set DOMO_CLIENT_SECRET${stackConfig.size > 0 ? ", the stack's domo:clientSecret" : ""}, or pass --client-secret-file <file>`,
+    );
   }
-  return settingsFromSources((key) => overrides[key], io.env);
+  return settingsFromSources(lookup, io.env);
 }
 
 /** The help lines for the credential options, shared by every command that talks to Domo. */

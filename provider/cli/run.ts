@@ -4,6 +4,7 @@ import { UsersFileError } from "../usersfile";
 import { auditCommand, auditUsage } from "./audit";
 import { exportCommand, exportUsage } from "./export";
 import { CliError, type CliIo, CliUsageError, exitCodes } from "./io";
+import { recoverCommand, recoverUsage } from "./recover";
 
 export const mainUsage = `Usage: pulumi-domo <command> [options]
 
@@ -12,6 +13,7 @@ Domo user accounts as code: tools around the pulumi-domo provider.
 Commands:
   export     write the users in Domo to a users file (with ids, ready to take over)
   audit      compare a users file with Domo: undeclared, drifted and missing accounts
+  recover    after an interrupted \`pulumi up\`: bring the accounts it created into the stack
   emulator   run a local emulator of Domo's Users API
   help       show help (pulumi-domo help <command> for one command)
 
@@ -29,6 +31,7 @@ const emulatorModule = () => require("../emulator/command") as EmulatorModule;
 const commands: Record<string, { run: Command; usage: () => Promise<string> }> = {
   export: { run: exportCommand, usage: async () => exportUsage },
   audit: { run: auditCommand, usage: async () => auditUsage },
+  recover: { run: recoverCommand, usage: async () => recoverUsage },
   emulator: {
     // Loaded on demand: export and audit never pay for the emulator's code.
     run: async (argv, io) => {

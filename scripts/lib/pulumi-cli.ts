@@ -89,16 +89,21 @@ export class LocalStack {
     await this.run(["config", "set", key, ...(options.secret ? ["--secret"] : ["--plaintext"]), "--", value]);
   }
 
-  up(extra: string[] = []): Promise<CommandResult> {
-    return this.run(["up", "--yes", "--skip-preview", ...extra]);
+  up(extra: string[] = [], options: { allowFailure?: boolean } = {}): Promise<CommandResult> {
+    return this.run(["up", "--yes", "--skip-preview", ...extra], options);
   }
 
   preview(extra: string[] = [], options: { allowFailure?: boolean } = {}): Promise<CommandResult> {
     return this.run(["preview", ...extra], options);
   }
 
-  refresh(extra: string[] = []): Promise<CommandResult> {
-    return this.run(["refresh", "--yes", "--skip-preview", ...extra]);
+  refresh(extra: string[] = [], options: { allowFailure?: boolean } = {}): Promise<CommandResult> {
+    return this.run(["refresh", "--yes", "--skip-preview", ...extra], options);
+  }
+
+  /** The environment the CLI runs with (backend, passphrase, PATH): for tools run beside it. */
+  environment(): Record<string, string> {
+    return { ...this.env };
   }
 
   destroy(extra: string[] = []): Promise<CommandResult> {

@@ -16,8 +16,7 @@ export type DomoUserArgs = {
   >;
 };
 
-/** The Pulumi type token. Changing it would replace every user in every stack: never do. */
-export const domoUserType = "pulumi-nodejs:dynamic/domo:User";
+export { domoUserType } from "./resource-type";
 
 /**
  * Emails declared so far in this program, per stack resource (so programs run one after

@@ -6,6 +6,7 @@ import {
   type CheckFailure,
   declaredWriteFields,
   definedOnly,
+  hasInvisible,
   parseUserInputs,
   quote,
   sameEmail,
@@ -107,7 +108,7 @@ export class UserProviderRuntime {
 
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
     const result = parseUserInputs(news);
-    if (!result.ok) return { failures: result.failures };
+    if (!result.ok) return { failures: result.failures.map((f) => safeFailure(f, news)) };
     const inputs: PropertyMap = definedOnly({ ...result.value });
     for (const key of result.unknowns) inputs[key] = unknownValue;
     if (news.__provider !== undefined) inputs.__provider = news.__provider;
@@ -314,6 +315,23 @@ export class UserProviderRuntime {
       throw new PartialCreateError(id, outs, e);
     }
   }
+}
+
+/**
+ * The engine prints a failure as "property <name> value {<raw value>} has a problem: ...",
+ * echoing the raw value. A value holding control or invisible characters must not reach a
+ * terminal raw: such a failure names its property in the reason (where the value is shown
+ * escaped) and leaves the engine's property empty, so it prints the reason alone.
+ */
+function safeFailure(failure: CheckFailure, news: PropertyMap): CheckFailure {
+  if (!holdsInvisible(news[failure.property])) return failure;
+  return { property: "", reason: `${failure.property}: ${failure.reason}` };
+}
+
+function holdsInvisible(value: unknown): boolean {
+  if (typeof value === "string") return hasInvisible(value);
+  if (value !== null && typeof value === "object") return Object.values(value).some(holdsInvisible);
+  return false;
 }
 
 /**
