@@ -1,9 +1,9 @@
 import nodeFetch from "node-fetch";
-import { backoffDelay, defaultBackoff, parseRetryAfter, sleep } from "./backoff";
 import type { ClientSettings } from "./config";
 import { DomoError } from "./errors";
 import type { RequestLimiter } from "./limiter";
 import type { DebugLog, Redactor } from "./log";
+import { clockFrom, type RetryClock, type RetryPolicy, RetryRun, retryPolicy, sleep } from "./retry";
 import { tokenResponseSchema } from "./schemas";
 import { errorFromResponse, type FetchLike } from "./transport";
 
@@ -29,8 +29,8 @@ export class TokenManager {
   private cached: CachedToken | undefined;
   private inFlight: Promise<CachedToken> | undefined;
   private readonly fetchImpl: FetchLike;
-  private readonly now: () => number;
-  private readonly random: () => number;
+  private readonly clock: RetryClock;
+  private readonly policy: RetryPolicy;
 
   constructor(
     private readonly settings: ClientSettings,
@@ -41,11 +41,13 @@ export class TokenManager {
       fetch?: FetchLike;
       now?: () => number;
       random?: () => number;
+      /** Defaults to the policy built from the settings. */
+      retry?: RetryPolicy;
     },
   ) {
     this.fetchImpl = deps.fetch ?? (nodeFetch as unknown as FetchLike);
-    this.now = deps.now ?? (() => Date.now());
-    this.random = deps.random ?? Math.random;
+    this.clock = clockFrom(deps);
+    this.policy = deps.retry ?? retryPolicy(settings);
     deps.redactor.add(settings.clientSecret);
   }
 
@@ -62,7 +64,7 @@ export class TokenManager {
   }
 
   private async current(): Promise<CachedToken> {
-    if (this.cached && this.now() < this.cached.expiresAt - refreshMarginMs) return this.cached;
+    if (this.cached && this.clock.now() < this.cached.expiresAt - refreshMarginMs) return this.cached;
     if (!this.inFlight) {
       this.inFlight = this.fetchToken()
         .then((token) => {
@@ -83,12 +85,14 @@ export class TokenManager {
       grant_type: "client_credentials",
       scope: this.settings.scope,
     }).toString();
-    for (let retries = 0; ; retries++) {
+    const run = new RetryRun(this.policy, this.clock);
+    for (;;) {
+      run.attempted();
       const release = await this.deps.limiter.acquire();
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), this.settings.timeoutMs);
       let failure: DomoError;
-      let retryAfterMs: number | undefined;
+      let retryAfter: string | null = null;
       try {
         const response = await this.fetchImpl(`${this.settings.apiHost}${path}`, {
           method: "POST",
@@ -109,15 +113,19 @@ export class TokenManager {
             status: response.status,
             method: "POST",
             path,
+            attempts: run.attempts,
             message:
               `Domo rejected the API client credentials (client id "${this.settings.clientId}", scope "${this.settings.scope}"). ` +
               "Check domo:clientId and domo:clientSecret (or DOMO_CLIENT_ID / DOMO_CLIENT_SECRET) and that the client has the 'user' scope",
           });
         }
         failure = errorFromResponse("POST", path, response.status, text, (t) => this.deps.redactor.redact(t));
-        retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), this.now());
+        retryAfter = response.headers.get("retry-after");
       } catch (cause) {
-        if (cause instanceof DomoError) throw cause;
+        if (cause instanceof DomoError) {
+          cause.attempts = run.attempts;
+          throw cause;
+        }
         failure = new DomoError({
           kind: controller.signal.aborted ? "timeout" : "network",
           method: "POST",
@@ -129,8 +137,10 @@ export class TokenManager {
         release();
       }
       // Asking for a token again is always safe.
-      if (!failure.transient || retries >= this.settings.maxRetries) throw failure;
-      await sleep(retryAfterMs ?? backoffDelay(retries, defaultBackoff, this.random));
+      const verdict = run.next(failure, { idempotent: true, retryAfter });
+      if (!verdict.retry) throw verdict.error;
+      this.deps.log.write(`POST ${path} failed (${failure.kind}); retrying in ${verdict.waitMs} ms`);
+      await sleep(verdict.waitMs);
     }
   }
 
@@ -153,7 +163,7 @@ export class TokenManager {
     const lifetimeMs = (token.expires_in ?? 3599) * 1000;
     return {
       value: token.access_token,
-      expiresAt: this.now() + lifetimeMs,
+      expiresAt: this.clock.now() + lifetimeMs,
       userId: token.userId,
     };
   }

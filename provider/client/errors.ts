@@ -36,6 +36,8 @@ export interface DomoErrorDetails {
   field?: string | undefined;
   /** True when the request may have reached Domo and changed something (lost response). */
   maybeCommitted?: boolean | undefined;
+  /** How many HTTP attempts the failed call made (0 when it made none). */
+  attempts?: number | undefined;
   cause?: unknown;
 }
 
@@ -47,6 +49,11 @@ export class DomoError extends Error {
   readonly toe: string | undefined;
   readonly field: string | undefined;
   readonly maybeCommitted: boolean;
+  /**
+   * How many HTTP attempts the failed call made (0 when it made none). Set by the retry loop
+   * that made them, so branch on this rather than on the "Gave up after N attempt(s)" text.
+   */
+  attempts: number;
 
   constructor(details: DomoErrorDetails) {
     super(composeMessage(details), details.cause === undefined ? undefined : { cause: details.cause });
@@ -58,6 +65,7 @@ export class DomoError extends Error {
     this.toe = details.toe;
     this.field = details.field;
     this.maybeCommitted = details.maybeCommitted ?? false;
+    this.attempts = details.attempts ?? 0;
   }
 
   /** Retrying may succeed: the server asked us to slow down, failed, or the network did. */

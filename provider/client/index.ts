@@ -2,12 +2,14 @@ import { TokenManager } from "./auth";
 import { type ClientSettings, type ClientSettingsInput, parseClientSettings } from "./config";
 import { RequestLimiter } from "./limiter";
 import { DebugLog, type LogSink, Redactor } from "./log";
+import { retryPolicy } from "./retry";
 import { type FetchLike, Transport } from "./transport";
 import { UsersApi } from "./users";
 
 export * from "./config";
 export * from "./errors";
 export type { LogSink } from "./log";
+export { type RetryPolicy, retryDelay, retryPolicy } from "./retry";
 export * from "./schemas";
 export type { FetchLike, HttpMethod } from "./transport";
 export { maxPageSize, UsersApi } from "./users";
@@ -45,6 +47,7 @@ export class DomoClient {
     const common = {
       limiter: this.limiter,
       log,
+      retry: retryPolicy(this.settings),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.now ? { now: options.now } : {}),
       ...(options.random ? { random: options.random } : {}),
@@ -55,7 +58,7 @@ export class DomoClient {
       redactor: this.redactor,
       tokens: this.tokens,
     });
-    this.users = new UsersApi(this.transport, this.settings, log, options.now);
+    this.users = new UsersApi(this.transport, this.settings, log, common);
   }
 
   /** The settings as they may be shown to a person: the secret masked. */

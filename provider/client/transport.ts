@@ -1,10 +1,10 @@
 import nodeFetch, { type RequestInit, type Response } from "node-fetch";
 import type { z } from "zod";
-import { type BackoffOptions, backoffDelay, defaultBackoff, parseRetryAfter, sleep } from "./backoff";
 import type { ClientSettings } from "./config";
 import { adviceFor, DomoError, kindForStatus } from "./errors";
 import type { RequestLimiter } from "./limiter";
 import type { DebugLog, Redactor } from "./log";
+import { clockFrom, type RetryClock, type RetryPolicy, RetryRun, retryPolicy, sleep } from "./retry";
 import { gatewayErrorSchema } from "./schemas";
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -33,7 +33,8 @@ export interface TransportDeps {
   fetch?: FetchLike;
   random?: () => number;
   now?: () => number;
-  backoff?: BackoffOptions;
+  /** Defaults to the policy built from the settings. */
+  retry?: RetryPolicy;
 }
 
 /**
@@ -42,18 +43,16 @@ export interface TransportDeps {
  */
 export class Transport {
   private readonly fetchImpl: FetchLike;
-  private readonly random: () => number;
-  private readonly now: () => number;
-  private readonly backoff: BackoffOptions;
+  private readonly clock: RetryClock;
+  private readonly policy: RetryPolicy;
 
   constructor(
     private readonly settings: ClientSettings,
     private readonly deps: TransportDeps,
   ) {
     this.fetchImpl = deps.fetch ?? (nodeFetch as unknown as FetchLike);
-    this.random = deps.random ?? Math.random;
-    this.now = deps.now ?? (() => Date.now());
-    this.backoff = deps.backoff ?? defaultBackoff;
+    this.clock = clockFrom(deps);
+    this.policy = deps.retry ?? retryPolicy(settings);
   }
 
   async request<T = undefined>(
@@ -75,11 +74,11 @@ export class Transport {
     options: RequestOptions<T>,
   ): Promise<T> {
     const idempotent = options.idempotent ?? method !== "POST";
-    const deadline = this.now() + this.settings.deadlineMs;
+    const run = new RetryRun(this.policy, this.clock);
     const url = this.url(path, options.query);
     let refreshedAuth = false;
-    let retries = 0;
-    for (let attempt = 1; ; attempt++) {
+    for (;;) {
+      const attempt = run.attempted();
       const outcome = await this.attempt(method, path, url, options, attempt);
       if (outcome.ok) return outcome.value as T;
       const error = outcome.error;
@@ -89,17 +88,12 @@ export class Transport {
         this.deps.tokens.invalidate(outcome.token);
         continue;
       }
-      const retryable = error.kind === "rate_limited" || (idempotent && error.transient);
-      if (!retryable || retries >= this.settings.maxRetries) {
-        throw retryable ? exhausted(error, retries) : error;
-      }
-      const wait = outcome.retryAfterMs ?? backoffDelay(retries, this.backoff, this.random);
-      if (this.now() + wait > deadline) throw exhausted(error, retries, "the call's deadline would pass");
+      const verdict = run.next(error, { idempotent, retryAfter: outcome.retryAfter });
+      if (!verdict.retry) throw verdict.error;
       this.deps.log.write(
-        `${method} ${path} attempt ${attempt} failed (${error.kind}); retrying in ${wait} ms`,
+        `${method} ${path} attempt ${attempt} failed (${error.kind}); retrying in ${verdict.waitMs} ms`,
       );
-      retries++;
-      await sleep(wait);
+      await sleep(verdict.waitMs);
     }
   }
 
@@ -111,13 +105,13 @@ export class Transport {
     attempt: number,
   ): Promise<
     | { ok: true; value: T | undefined }
-    | { ok: false; error: DomoError; retryAfterMs?: number; token?: string }
+    | { ok: false; error: DomoError; retryAfter?: string | null; token?: string }
   > {
     const token = await this.deps.tokens.token();
     const release = await this.deps.limiter.acquire();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.settings.timeoutMs);
-    const started = this.now();
+    const started = this.clock.now();
     try {
       const headers: Record<string, string> = {
         Authorization: `bearer ${token}`,
@@ -152,7 +146,7 @@ export class Transport {
       }
       const text = await response.text();
       this.deps.log.write(
-        `${method} ${path} -> ${response.status} in ${this.now() - started} ms (attempt ${attempt})`,
+        `${method} ${path} -> ${response.status} in ${this.clock.now() - started} ms (attempt ${attempt})`,
       );
       if (response.ok) {
         if (!options.schema) return { ok: true, value: undefined };
@@ -161,15 +155,7 @@ export class Transport {
       const error = errorFromResponse(method, path, response.status, text, (t) =>
         this.deps.redactor.redact(t),
       );
-      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), this.now());
-      return {
-        ok: false,
-        error,
-        token,
-        ...(retryAfterMs === undefined
-          ? {}
-          : { retryAfterMs: Math.min(retryAfterMs, this.backoff.capMs * 3) }),
-      };
+      return { ok: false, error, token, retryAfter: response.headers.get("retry-after") };
     } catch (cause) {
       // Reading the body can fail when the connection drops mid-response.
       if (cause instanceof DomoError) return { ok: false, error: cause };
@@ -251,23 +237,6 @@ export function errorFromResponse(
   const kind = kindForStatus(status);
   const said = detail ? `Domo said: ${redact(detail).slice(0, 300)}. ` : "";
   return new DomoError({ kind, status, method, path, toe, message: `${said}${adviceFor(kind)}` });
-}
-
-function exhausted(error: DomoError, retries: number, why?: string): DomoError {
-  return new DomoError({
-    kind: error.kind,
-    status: error.status,
-    method: error.method,
-    path: error.path,
-    toe: error.toe,
-    maybeCommitted: error.maybeCommitted,
-    cause: error,
-    message: `Gave up after ${retries + 1} attempt(s)${why ? ` because ${why}` : ""}: ${stripWhere(error)}`,
-  });
-}
-
-function stripWhere(error: DomoError): string {
-  return error.message.replace(/ \((GET|POST|PUT|DELETE) [^)]*\)( \[Domo trace id: [^\]]*\])?$/, "");
 }
 
 function describeNetworkError(cause: unknown): string {

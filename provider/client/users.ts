@@ -1,9 +1,9 @@
 import { definedOnly } from "../model/text";
 import { normaliseEmail } from "../model/user";
-import { backoffDelay, defaultBackoff, sleep } from "./backoff";
 import type { ClientSettings } from "./config";
 import { DomoError, isDomoError } from "./errors";
 import type { DebugLog } from "./log";
+import { clockFrom, type RetryClock, type RetryPolicy, RetryRun, retryPolicy, sleep } from "./retry";
 import {
   type DomoUserRecord,
   domoUserListSchema,
@@ -30,13 +30,18 @@ interface Snapshot {
 export class UsersApi {
   private snapshot: Snapshot | undefined;
   private snapshotInFlight: Promise<Snapshot> | undefined;
+  private readonly clock: RetryClock;
+  private readonly policy: RetryPolicy;
 
   constructor(
     private readonly transport: Transport,
     private readonly settings: ClientSettings,
     private readonly log: DebugLog,
-    private readonly now: () => number = () => Date.now(),
-  ) {}
+    deps: { now?: () => number; random?: () => number; retry?: RetryPolicy } = {},
+  ) {
+    this.clock = clockFrom(deps);
+    this.policy = deps.retry ?? retryPolicy(settings);
+  }
 
   /** Every live user, page by page, in Domo's ascending-id order. */
   async *list(pageSize = maxPageSize): AsyncGenerator<DomoUserRecord[]> {
@@ -105,7 +110,9 @@ export class UsersApi {
     user: UserWrite & { email: string },
     options: { sendInvite: boolean },
   ): Promise<DomoUserRecord> {
-    for (let attempt = 0; ; attempt++) {
+    const run = new RetryRun(this.policy, this.clock);
+    for (;;) {
+      let failure: DomoError;
       try {
         const created = await this.transport.request("POST", "/v1/users", {
           query: { sendInvite: options.sendInvite },
@@ -117,25 +124,26 @@ export class UsersApi {
       } catch (e) {
         const unknownOutcome = isDomoError(e) && (e.maybeCommitted || e.kind === "server");
         if (!unknownOutcome) throw e;
-        // Look the email up after the last attempt too: giving up without looking would leave a
-        // committed account outside Pulumi's state, and the re-run would call it a conflict.
-        const last = attempt >= this.settings.maxRetries;
-        this.log.write(
-          `create of ${user.email}: outcome unknown (${(e as DomoError).kind}); checking by email`,
-        );
-        await sleep(backoffDelay(attempt, defaultBackoff, Math.random));
-        let existing: DomoUserRecord | undefined;
-        try {
-          existing = await this.findByEmail(user.email, { fresh: true });
-        } catch (lookupError) {
-          throw last ? e : lookupError;
-        }
-        if (existing) {
-          this.log.write(`create of ${user.email} had committed as user ${existing.id}`);
-          return existing;
-        }
-        if (last) throw e;
+        failure = e;
       }
+      run.attempted(failure.attempts);
+      // Posting again is safe only because the look-up below comes first.
+      const verdict = run.next(failure, { idempotent: true });
+      this.log.write(`create of ${user.email}: outcome unknown (${failure.kind}); checking by email`);
+      // Look the email up after the last attempt too: giving up without looking would leave a
+      // committed account outside Pulumi's state, and the re-run would call it a conflict.
+      await sleep(verdict.retry ? verdict.waitMs : run.settleDelay());
+      let existing: DomoUserRecord | undefined;
+      try {
+        existing = await this.findByEmail(user.email, { fresh: true });
+      } catch (lookupError) {
+        throw verdict.retry ? lookupError : verdict.error;
+      }
+      if (existing) {
+        this.log.write(`create of ${user.email} had committed as user ${existing.id}`);
+        return existing;
+      }
+      if (!verdict.retry) throw verdict.error;
     }
   }
 
@@ -195,7 +203,7 @@ export class UsersApi {
   }
 
   private listing(): Promise<Snapshot> {
-    if (this.snapshot && this.now() - this.snapshot.takenAt <= this.settings.listingTtlMs) {
+    if (this.snapshot && this.clock.now() - this.snapshot.takenAt <= this.settings.listingTtlMs) {
       return Promise.resolve(this.snapshot);
     }
     if (!this.snapshotInFlight) {
@@ -207,7 +215,7 @@ export class UsersApi {
   }
 
   private async takeSnapshot(): Promise<Snapshot> {
-    const snapshot: Snapshot = { takenAt: this.now(), byId: new Map(), byEmail: new Map() };
+    const snapshot: Snapshot = { takenAt: this.clock.now(), byId: new Map(), byEmail: new Map() };
     for await (const page of this.list()) {
       for (const user of page) index(snapshot, user);
     }

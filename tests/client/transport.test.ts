@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { DomoClient, type DomoClientOptions, type DomoError } from "../../provider/client";
+import nodeFetch, { Response } from "node-fetch";
+import sinon from "sinon";
+import { DomoClient, type DomoClientOptions, type DomoError, type FetchLike } from "../../provider/client";
+import { defaultRetryTiming } from "../../provider/client/retry";
 import { drive, type FakeClock, fakeClock } from "../support/clock";
 import { ScriptedServer, testSecret } from "../support/scripted-server";
 
@@ -142,7 +145,7 @@ describe("Domo client transport", () => {
     server.otherwise(() => ({ status: 429 }));
     await assert.rejects(drive(clock, client({ maxRetries: 3 }).users.get(1)), (e: DomoError) => {
       assert.equal(e.kind, "rate_limited");
-      assert.match(e.message, /Gave up after 4 attempt/);
+      assert.equal(e.attempts, 4);
       assert.match(e.message, /requestsPerSecond/);
       return true;
     });
@@ -274,13 +277,132 @@ describe("Domo client transport", () => {
     server.otherwise(() => ({ status: 400, body: { message: "bad token-1-abcdef" } }));
     const c = client({ maxRetries: 1 });
     let message = "";
-    await drive(clock, c.users.get(1)).catch((e: Error) => {
+    await assert.rejects(drive(clock, c.users.get(1)), (e: DomoError) => {
+      // The user still learns what failed and what Domo said, with the credential masked.
+      assert.equal(e.kind, "rejected");
+      assert.equal(e.status, 400);
+      assert.equal(e.attempts, 2, "the 500 was retried, the 400 was not");
+      assert.match(e.message, /Domo said: bad \[REDACTED\]\. /);
+      assert.match(e.message, /\(GET \/v1\/users\/1 -> 400\)/);
       message = `${e.message} ${String(e)} ${JSON.stringify(e)}`;
+      return true;
     });
+    assert.deepEqual(
+      server.api().map((r) => `${r.method} ${r.path} ${r.headers.authorization}`),
+      ["GET /v1/users/1 bearer token-1-abcdef", "GET /v1/users/1 bearer token-1-abcdef"],
+    );
     const everything = [message, ...logLines, c.toString(), JSON.stringify(c)].join("\n");
-    assert.ok(logLines.length > 0, "debug logging was on");
+    assert.ok(
+      logLines.some((l) => l.includes("GET /v1/users/1 attempt 1 failed (server); retrying")),
+      "debug logging was on and shows the retry",
+    );
     assert.ok(!everything.includes(testSecret), "client secret leaked");
     assert.ok(!everything.includes("token-1-abcdef"), "token leaked");
+  });
+
+  describe("token endpoint retries", () => {
+    /** Answers the token endpoint from `replies` while they last; everything else goes to the server. */
+    function scriptedTokens(replies: Array<() => Response>): { fetch: FetchLike; at: number[] } {
+      const at: number[] = [];
+      const fetch: FetchLike = (url, init) => {
+        if (new URL(url).pathname === "/oauth/token") {
+          at.push(Date.now());
+          const reply = replies.shift();
+          if (reply) return Promise.resolve(reply());
+        }
+        return nodeFetch(url, init);
+      };
+      return { fetch, at };
+    }
+    const busy = (retryAfter: string) => () =>
+      new Response(JSON.stringify({ status: 503 }), { status: 503, headers: { "Retry-After": retryAfter } });
+
+    it("caps a token endpoint's Retry-After at maxRetryAfterMs", async () => {
+      const tokens = scriptedTokens([busy("3600")]);
+      server.otherwise(() => ({ status: 200, body: user(1) }));
+      const got = await drive(clock, client({}, { fetch: tokens.fetch }).users.get(1), 1000);
+      assert.equal(got?.id, 1);
+      assert.equal(tokens.at.length, 2);
+      const gap = (tokens.at[1] ?? 0) - (tokens.at[0] ?? 0);
+      assert.ok(
+        gap >= defaultRetryTiming.maxRetryAfterMs && gap < defaultRetryTiming.maxRetryAfterMs + 1000,
+        `asked for an hour, waited ${gap} ms`,
+      );
+    });
+
+    it("stops retrying the token endpoint when the next wait would pass the deadline", async () => {
+      const tokens = scriptedTokens(Array.from({ length: 10 }, () => busy("50")));
+      const c = client({ deadlineMs: 120_000, maxRetries: 6 }, { fetch: tokens.fetch });
+      await assert.rejects(drive(clock, c.users.get(1), 1000), (e: DomoError) => {
+        assert.equal(e.kind, "server");
+        assert.equal(e.attempts, 3, "at 0, 50 and 100 s; a fourth at 150 s would pass 120 s");
+        assert.match(e.message, /deadline/);
+        return true;
+      });
+      assert.equal(tokens.at.length, 3);
+      assert.equal(server.api().length, 0, "no API call without a token");
+    });
+  });
+
+  describe("create's look-up backoff", () => {
+    function postFailsThenListing(): void {
+      server.otherwise((r) => (r.method === "GET" ? { status: 200, body: [] } : { status: 503 }));
+    }
+    const gapBeforeLookup = () => {
+      const [post, get] = server.api();
+      assert.equal(post?.method, "POST");
+      assert.equal(get?.method, "GET");
+      return (get?.at ?? 0) - (post?.at ?? 0);
+    };
+
+    for (const [random, expected] of [
+      [0.1, 25],
+      [0.9, 225],
+    ] as const) {
+      it(`waits random() x 250 ms before looking up (random = ${random}), never Math.random`, async () => {
+        postFailsThenListing();
+        const mathRandom = sinon.spy(Math, "random");
+        try {
+          const c = client({ maxRetries: 0 }, { random: () => random });
+          await assert.rejects(
+            drive(clock, c.users.create({ email: "x@example.com", name: "X" }, { sendInvite: false }), 1),
+            (e: DomoError) => e.kind === "server" && e.attempts === 1,
+          );
+          assert.equal(mathRandom.callCount, 0);
+        } finally {
+          mathRandom.restore();
+        }
+        const gap = gapBeforeLookup();
+        assert.ok(gap >= expected && gap < expected + 10, `waited ${gap} ms, expected ${expected}`);
+      });
+    }
+
+    it("counts every POST attempt and looks up after the last", async () => {
+      postFailsThenListing();
+      const c = client({ maxRetries: 2 }, { random: () => 0.5 });
+      await assert.rejects(
+        drive(clock, c.users.create({ email: "y@example.com", name: "Y" }, { sendInvite: false }), 1),
+        (e: DomoError) => {
+          assert.equal(e.kind, "server");
+          assert.equal(e.attempts, 3);
+          return true;
+        },
+      );
+      const seen = server.api();
+      assert.deepEqual(
+        seen.map((r) => r.method),
+        ["POST", "GET", "POST", "GET", "POST", "GET"],
+      );
+      // Full jitter at random() = 0.5: 125, 250, then 500 ms before each look-up.
+      const gaps = [1, 3, 5].map((i) => (seen[i]?.at ?? 0) - (seen[i - 1]?.at ?? 0));
+      [125, 250, 500].forEach((expected, i) => {
+        const gap = gaps[i] ?? 0;
+        assert.ok(
+          gap >= expected && gap < expected + 10,
+          `look-up ${i}: waited ${gap} ms, expected ${expected}`,
+        );
+      });
+    });
   });
 
   it("validates settings and names the bad one", () => {
