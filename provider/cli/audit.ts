@@ -1,9 +1,8 @@
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { DomoClient } from "../client";
 import { normaliseEmail } from "../model/user";
 import { auditUsers, formatAuditReport, loadUsersFile, type UsersFile } from "../usersfile";
-import { cliClientSettings, credentialOptions, credentialOptionsHelp, refuseSecretFlag } from "./credentials";
+import { cliClientSettings, commonOptionsHelp, parseCommandFlags } from "./credentials";
 import { type CliIo, exitCodes } from "./io";
 
 export const auditUsage = `Usage: pulumi-domo audit [--file users.yaml] [--json] [options]
@@ -19,23 +18,13 @@ Options:
   --json                        print the report as JSON on standard output
   --ignore <email>              leave this undeclared account out of the report (repeatable),
                                 e.g. the API client's own service account
-  --quiet                       no progress on standard error
-${credentialOptionsHelp}`;
+${commonOptionsHelp}`;
 
 export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
-  refuseSecretFlag(argv, "audit");
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      ...credentialOptions,
-      file: { type: "string", short: "f" },
-      json: { type: "boolean" },
-      ignore: { type: "string", multiple: true },
-      quiet: { type: "boolean", short: "q" },
-      help: { type: "boolean", short: "h" },
-    },
+  const values = parseCommandFlags(argv, "audit", {
+    file: { type: "string", short: "f" },
+    json: { type: "boolean" },
+    ignore: { type: "string", multiple: true },
   });
   if (values.help) {
     io.stdout(`${auditUsage}\n`);

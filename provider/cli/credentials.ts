@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { type ClientSettings, settingsFromSources } from "../client/config";
 import { CliError, type CliIo, CliUsageError } from "./io";
 
@@ -9,6 +10,31 @@ export const credentialOptions = {
   "client-id": { type: "string" },
   "client-secret-file": { type: "string" },
 } as const;
+
+/** What every command that talks to Domo accepts besides its own flags. */
+const commonOptions = {
+  ...credentialOptions,
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * Parses the flags of a command that talks to Domo: its own `options`, the credential flags,
+ * --quiet and --help; no positionals. `--client-secret` is refused before parsing.
+ */
+export function parseCommandFlags<const T extends ParseArgsOptionsConfig>(
+  argv: string[],
+  command: string,
+  options: T,
+) {
+  refuseSecretFlag(argv, command);
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: { ...commonOptions, ...options },
+  } as const).values;
+}
 
 export interface CredentialFlags {
   "api-host"?: string | undefined;
@@ -76,8 +102,9 @@ export function cliClientSettings(
   return settingsFromSources(lookup, io.env);
 }
 
-/** The help lines for the credential options, shared by every command that talks to Domo. */
-export const credentialOptionsHelp = `  --api-host <url>              Domo API host (env DOMO_API_HOST; default https://api.domo.com)
+/** The help lines for the options every command that talks to Domo shares (parseCommandFlags). */
+export const commonOptionsHelp = `  --quiet                       no progress on standard error
+  --api-host <url>              Domo API host (env DOMO_API_HOST; default https://api.domo.com)
   --client-id <id>              API client id (env DOMO_CLIENT_ID)
   --client-secret-file <file>   file holding the client secret (else env DOMO_CLIENT_SECRET)
   -h, --help                    show this help`;

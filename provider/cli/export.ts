@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { DomoClient } from "../client";
 import { deletionPolicies } from "../model/user";
 import { entriesFromLive, renderUsersFile, type UsersFileDefaultsInput } from "../usersfile";
-import { cliClientSettings, credentialOptions, credentialOptionsHelp, refuseSecretFlag } from "./credentials";
+import { cliClientSettings, commonOptionsHelp, parseCommandFlags } from "./credentials";
 import { CliError, type CliIo, CliUsageError, exitCodes } from "./io";
 
 export const exportUsage = `Usage: pulumi-domo export [--out users.yaml] [options]
@@ -18,23 +17,13 @@ Options:
   --force                       overwrite --out if it exists
   --deletion-policy <policy>    write defaults.deletionPolicy: retain (removing an entry later
                                 leaves the account in Domo) or delete
-  --quiet                       no progress on standard error
-${credentialOptionsHelp}`;
+${commonOptionsHelp}`;
 
 export async function exportCommand(argv: string[], io: CliIo): Promise<number> {
-  refuseSecretFlag(argv, "export");
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      ...credentialOptions,
-      out: { type: "string", short: "o" },
-      force: { type: "boolean" },
-      "deletion-policy": { type: "string" },
-      quiet: { type: "boolean", short: "q" },
-      help: { type: "boolean", short: "h" },
-    },
+  const values = parseCommandFlags(argv, "export", {
+    out: { type: "string", short: "o" },
+    force: { type: "boolean" },
+    "deletion-policy": { type: "string" },
   });
   if (values.help) {
     io.stdout(`${exportUsage}\n`);

@@ -23,10 +23,10 @@ accepted as a flag value.`;
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-type EmulatorModule = typeof import("../emulator/command");
+type EmulatorModule = typeof import("./emulator");
 // require, not import(): the compiled CommonJS turns import() into require anyway, and a native
 // import() of a .ts path fails where tests run the sources through a require hook.
-const emulatorModule = () => require("../emulator/command") as EmulatorModule;
+const emulatorModule = () => require("./emulator") as EmulatorModule;
 
 const commands: Record<string, { run: Command; usage: () => Promise<string> }> = {
   export: { run: exportCommand, usage: async () => exportUsage },

@@ -33,6 +33,40 @@ function parseBody<T>(schema: z.ZodType<T>, body: Buffer): Parsed<T> {
     : { ok: false, response: adminError(400, z.prettifyError(parsed.error)) };
 }
 
+type AdminRoute = (deps: AdminDeps, body: Buffer) => ApiResponse | Promise<ApiResponse>;
+
+const ok = (body: unknown): ApiResponse => ({ status: 200, body });
+function noContent(action: () => void): ApiResponse {
+  action();
+  return { status: 204 };
+}
+
+/** The admin routes by "METHOD /path" (the path after /__admin). */
+const ADMIN_ROUTES: Readonly<Record<string, AdminRoute>> = {
+  "GET /counters": (deps) => ok(deps.metrics.counters()),
+  "POST /counters/reset": (deps) => noContent(() => deps.metrics.resetCounters()),
+  "GET /log": (deps) => ok(deps.metrics.requestLog()),
+  "DELETE /log": (deps) => noContent(() => deps.metrics.clearLog()),
+  "GET /faults": (deps) => ok(deps.faults.list()),
+  "POST /faults": (deps, body) => {
+    const fault = parseBody(FaultSchema, body);
+    return fault.ok ? { status: 201, body: deps.faults.add(fault.value) } : fault.response;
+  },
+  "DELETE /faults": (deps) => noContent(() => deps.faults.clear()),
+  "GET /users": (deps) => ok(deps.store.listUsers()),
+  "GET /behaviour": (deps) => ok(deps.behaviour()),
+  "POST /behaviour": (deps, body) => {
+    const patch = parseBody(BehaviourPatchSchema, body);
+    if (!patch.ok) return patch.response;
+    deps.setBehaviour(patch.value);
+    return ok(deps.behaviour());
+  },
+  "POST /expire-tokens": async (deps) => {
+    await deps.expireTokens();
+    return { status: 204 };
+  },
+};
+
 /**
  * The test-control surface under /__admin: no OAuth, no faults, no counting, so test harnesses
  * can inspect and steer the emulator without disturbing what they measure.
@@ -44,44 +78,11 @@ export async function handleAdmin(
   body: Buffer,
 ): Promise<ApiResponse> {
   const route = `${method} ${path.slice("/__admin".length) || "/"}`;
-  switch (route) {
-    case "GET /counters":
-      return { status: 200, body: deps.metrics.counters() };
-    case "POST /counters/reset":
-      deps.metrics.resetCounters();
-      return { status: 204 };
-    case "GET /log":
-      return { status: 200, body: deps.metrics.requestLog() };
-    case "DELETE /log":
-      deps.metrics.clearLog();
-      return { status: 204 };
-    case "GET /faults":
-      return { status: 200, body: deps.faults.list() };
-    case "POST /faults": {
-      const fault = parseBody(FaultSchema, body);
-      return fault.ok ? { status: 201, body: deps.faults.add(fault.value) } : fault.response;
-    }
-    case "DELETE /faults":
-      deps.faults.clear();
-      return { status: 204 };
-    case "GET /users":
-      return { status: 200, body: deps.store.listUsers() };
-    case "GET /behaviour":
-      return { status: 200, body: deps.behaviour() };
-    case "POST /behaviour": {
-      const patch = parseBody(BehaviourPatchSchema, body);
-      if (!patch.ok) return patch.response;
-      deps.setBehaviour(patch.value);
-      return { status: 200, body: deps.behaviour() };
-    }
-    case "POST /expire-tokens":
-      await deps.expireTokens();
-      return { status: 204 };
-    default:
-      if (method === "DELETE" && route.startsWith("DELETE /faults/")) {
-        const removed = deps.faults.remove(route.slice("DELETE /faults/".length));
-        return removed ? { status: 204 } : adminError(404, "No such fault");
-      }
-      return adminError(404, `No admin route ${route}`);
+  const handler = Object.hasOwn(ADMIN_ROUTES, route) ? ADMIN_ROUTES[route] : undefined;
+  if (handler) return handler(deps, body);
+  if (method === "DELETE" && route.startsWith("DELETE /faults/")) {
+    const removed = deps.faults.remove(route.slice("DELETE /faults/".length));
+    return removed ? { status: 204 } : adminError(404, "No such fault");
   }
+  return adminError(404, `No admin route ${route}`);
 }

@@ -1,7 +1,6 @@
 /** A local stand-in for Domo's public Users API, for tests, demos and offline development. */
 
 export type { TokenClaims, TokenResponse } from "./auth";
-export { emulatorCommand } from "./command";
 export type { GatewayError, OAuthErrorBody } from "./errors";
 export type { ActiveFault, Fault, FaultControls, FaultInput } from "./faults";
 export { FaultSchema } from "./faults";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { liveFieldSchemas, type UserWriteField, userWriteFields } from "../model";
 
 /** Scopes Domo's token endpoint grants; anything else is `invalid_scope`. */
 export const SCOPES = ["account", "audit", "buzz", "dashboard", "data", "user", "workflow"] as const;
@@ -32,33 +33,46 @@ export const GroupRefSchema = z.object({ id: z.int(), name: z.string() });
 export type GroupRef = z.infer<typeof GroupRefSchema>;
 export const DEFAULT_GROUPS: readonly GroupRef[] = [{ id: 1, name: "Default" }];
 
+/**
+ * The user's optional free-text profile fields, taken from the model: every writable field
+ * Domo keeps as plain text, less the three every user has (email, name, role).
+ */
+type ProfileTextField = Exclude<
+  { [K in UserWriteField]: (typeof liveFieldSchemas)[K] extends z.ZodString ? K : never }[UserWriteField],
+  "email" | "name" | "role"
+>;
+const alwaysPresent: ReadonlySet<UserWriteField> = new Set(["email", "name", "role"]);
+const PROFILE_TEXT_FIELDS = userWriteFields.filter(
+  (f): f is ProfileTextField => liveFieldSchemas[f] instanceof z.ZodString && !alwaysPresent.has(f),
+);
+/** Text fields Domo's API has that the provider does not manage. */
+const EMULATOR_TEXT_FIELDS = ["employeeId", "department"] as const;
+
 /** Optional free-text user fields: stored only when set, omitted from responses otherwise. */
-export const OPTIONAL_TEXT_FIELDS = [
-  "alternateEmail",
-  "title",
-  "phone",
-  "location",
-  "timezone",
-  "locale",
-  "employeeId",
-  "department",
-] as const;
-export type OptionalTextField = (typeof OPTIONAL_TEXT_FIELDS)[number];
+export const OPTIONAL_TEXT_FIELDS: readonly OptionalTextField[] = [
+  ...PROFILE_TEXT_FIELDS,
+  ...EMULATOR_TEXT_FIELDS,
+];
+export type OptionalTextField = ProfileTextField | (typeof EMULATOR_TEXT_FIELDS)[number];
+
+/** One schema for each of `fields`. */
+function shapeOf<const K extends string, S extends z.ZodType>(
+  fields: readonly K[],
+  schema: () => S,
+): Record<K, S> {
+  return Object.fromEntries(fields.map((f) => [f, schema()])) as Record<K, S>;
+}
+
+/** The optional text fields as Domo answers them: strings, left out when unset. */
+const optionalTextShape = shapeOf(OPTIONAL_TEXT_FIELDS, () => z.string().optional());
 
 /** A user as the emulator keeps it: internal flags included, role by id only. */
 export const StoredUserSchema = z.object({
   id: z.int().positive(),
-  name: z.string(),
-  email: z.string(),
+  name: liveFieldSchemas.name,
+  email: liveFieldSchemas.email,
   roleId: z.int().positive(),
-  alternateEmail: z.string().optional(),
-  title: z.string().optional(),
-  phone: z.string().optional(),
-  location: z.string().optional(),
-  timezone: z.string().optional(),
-  locale: z.string().optional(),
-  employeeId: z.string().optional(),
-  department: z.string().optional(),
+  ...optionalTextShape,
   employeeNumber: z.int().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -81,18 +95,11 @@ const intLike = z.union([z.int(), z.string().regex(/^\s*-?\d+\s*$/, "must be an 
  */
 export const UserInputSchema = z.object({
   id: z.int().positive().optional(),
-  name: z.string().optional(),
-  email: z.string().optional(),
-  role: z.string().optional(),
+  name: liveFieldSchemas.name.optional(),
+  email: liveFieldSchemas.email.optional(),
+  role: liveFieldSchemas.role.optional(),
   roleId: intLike.optional(),
-  alternateEmail: z.string().optional(),
-  title: z.string().optional(),
-  phone: z.string().optional(),
-  location: z.string().optional(),
-  timezone: z.string().optional(),
-  locale: z.string().optional(),
-  employeeId: z.string().optional(),
-  department: z.string().optional(),
+  ...optionalTextShape,
   employeeNumber: intLike.optional(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
@@ -103,8 +110,8 @@ export const UserInputSchema = z.object({
 });
 export type UserInput = z.input<typeof UserInputSchema>;
 
-const writableText = z.string().nullable().optional();
-const readOnly = z.unknown().optional();
+const writableText = () => z.string().nullable().optional();
+const readOnly = () => z.unknown().optional();
 
 /**
  * The body of POST and PUT /v1/users. Read-only fields are accepted because clients do a
@@ -112,49 +119,28 @@ const readOnly = z.unknown().optional();
  * `null` and `""` both mean "clear this field".
  */
 export const UserWriteSchema = z.object({
-  name: writableText,
-  email: writableText,
-  role: writableText,
+  ...shapeOf(["name", "email", "role"], writableText),
   roleId: z
     .union([z.int(), z.string().regex(/^\s*\d*\s*$/, "must be an integer")])
     .nullable()
     .optional(),
-  alternateEmail: writableText,
-  title: writableText,
-  phone: writableText,
-  location: writableText,
-  timezone: writableText,
-  locale: writableText,
-  employeeId: writableText,
-  department: writableText,
+  ...shapeOf(OPTIONAL_TEXT_FIELDS, writableText),
   employeeNumber: z
     .union([z.int(), z.string().regex(/^\s*(-?\d+)?\s*$/, "must be an integer")])
     .nullable()
     .optional(),
-  id: readOnly,
-  createdAt: readOnly,
-  updatedAt: readOnly,
-  image: readOnly,
-  groups: readOnly,
-  deleted: readOnly,
+  ...shapeOf(["id", "createdAt", "updatedAt", "image", "groups", "deleted"], readOnly),
 });
 export type UserWrite = z.infer<typeof UserWriteSchema>;
 
 /** The user object on the wire. */
 export const ApiUserSchema = z.object({
   id: z.int(),
-  name: z.string(),
-  email: z.string(),
-  role: z.string().optional(),
+  name: liveFieldSchemas.name,
+  email: liveFieldSchemas.email,
+  role: liveFieldSchemas.role.optional(),
   roleId: z.string(),
-  alternateEmail: z.string().optional(),
-  title: z.string().optional(),
-  phone: z.string().optional(),
-  location: z.string().optional(),
-  timezone: z.string().optional(),
-  locale: z.string().optional(),
-  employeeId: z.string().optional(),
-  department: z.string().optional(),
+  ...optionalTextShape,
   employeeNumber: z.int().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),

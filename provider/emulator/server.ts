@@ -20,9 +20,11 @@ import {
 } from "./options";
 import { TokenBucket } from "./ratelimit";
 import { handleToken } from "./routes/oauth";
-import { UsersRoutes } from "./routes/users";
-import { matchRoute, type RouteMatch } from "./routing";
+import { type UsersRequest, UsersRoutes } from "./routes/users";
+import { matchRoute, type RouteKey, type RouteMatch } from "./routing";
 import { UserStore } from "./store";
+
+type UserRouteKey = Exclude<RouteKey, "GET /oauth/token" | "POST /oauth/token">;
 
 export interface RunningEmulator {
   /** Base URL, e.g. "http://127.0.0.1:41234"; use it as the Domo API host. */
@@ -99,6 +101,16 @@ export async function startEmulator(input: EmulatorOptionsInput = {}): Promise<R
     expireTokens: () => tokens.expireAll(),
   };
 
+  /** The Users API, by route key (the token routes answer before any token is checked). */
+  const userRoutes: Record<UserRouteKey, (request: UsersRequest) => ApiResponse | Promise<ApiResponse>> = {
+    "POST /v1/users": (r) => users.create(r),
+    "GET /v1/users": (r) => users.list(r),
+    "GET /v1/users/{id}": (r) => users.get(r),
+    "PUT /v1/users/{id}": (r) => users.update(r),
+    "DELETE /v1/users/{id}": (r) => users.remove(r),
+    "POST /v1/users/bulk/emails": (r) => users.bulkEmails(r),
+  };
+
   async function route(
     match: Extract<RouteMatch, { kind: "route" }>,
     req: IncomingMessage,
@@ -122,20 +134,7 @@ export async function startEmulator(input: EmulatorOptionsInput = {}): Promise<R
       throw new ApiError(403, "The access token does not have the user scope");
     }
     const request = { id: match.id, query, body };
-    switch (match.key) {
-      case "POST /v1/users":
-        return users.create(request);
-      case "GET /v1/users":
-        return users.list(request);
-      case "GET /v1/users/{id}":
-        return users.get(request);
-      case "PUT /v1/users/{id}":
-        return users.update(request);
-      case "DELETE /v1/users/{id}":
-        return users.remove(request);
-      case "POST /v1/users/bulk/emails":
-        return users.bulkEmails(request);
-    }
+    return userRoutes[match.key](request);
   }
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -9,6 +9,7 @@ import {
   DEFAULT_GROUPS,
   DEFAULT_ROLE_ID,
   isoSeconds,
+  OPTIONAL_TEXT_FIELDS,
   type Role,
   RoleSchema,
   type StoredUser,
@@ -287,16 +288,7 @@ export class UserStore {
       updatedAt: input.updatedAt ?? input.createdAt ?? now,
       groups: (input.groups ?? DEFAULT_GROUPS).map((g) => ({ ...g })),
     };
-    for (const field of [
-      "alternateEmail",
-      "title",
-      "phone",
-      "location",
-      "timezone",
-      "locale",
-      "employeeId",
-      "department",
-    ] as const) {
+    for (const field of OPTIONAL_TEXT_FIELDS) {
       const value = input[field];
       if (value !== undefined) user[field] = value;
     }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
+import { emulatorCommand } from "../../provider/cli/emulator";
 import type { RunningEmulator } from "../../provider/emulator";
-import { emulatorCommand } from "../../provider/emulator/command";
 import { cleanup, requestToken, tempDir } from "./harness";
 
 const stillRunning = new Set<AbortController>();

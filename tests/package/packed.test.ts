@@ -31,7 +31,7 @@ describe("the packed npm package", function () {
     assert.deepEqual(unexpected, []);
   });
 
-  it("installs into a project that can require it, typecheck against it and run its command", async () => {
+  it("installs into a project that can require it, typecheck strictly against it (lib checks on) and run its command", async () => {
     const { dir } = await packedProject();
     const { stdout } = await execFileAsync(
       process.execPath,
@@ -43,35 +43,52 @@ describe("the packed npm package", function () {
     );
     assert.equal(stdout.trim(), "function function function");
 
+    // A strict consumer that checks library declarations too (no skipLibCheck): every type the
+    // package's .d.ts files name must come from the package or a dependency it installs.
+    // Both the resolution Pulumi's TypeScript template uses (node) and Node's own (node16).
+    const consumer = path.join(dir, "strict-consumer");
+    fs.mkdirSync(consumer, { recursive: true });
     fs.writeFileSync(
-      path.join(dir, "check.ts"),
+      path.join(consumer, "check.ts"),
       [
-        'import { DomoUser, type DomoUserArgs } from "pulumi-domo";',
+        'import { DomoClient, DomoUser, type DomoUserArgs, DomoUserDirectory, loadUsersFile } from "pulumi-domo";',
+        'import { type RunningEmulator, startEmulator } from "pulumi-domo/emulator";',
         'const args: DomoUserArgs = { email: "a@example.com", name: "A", role: "Editor" };',
         "export const user = new DomoUser('a', args);",
+        "export const directory = (file: string) => new DomoUserDirectory('users', { file });",
+        "export const emails = (file: string): string[] => loadUsersFile(file).users.map((u) => u.declaration.email);",
         "// @ts-expect-error role names are typed and case-sensitive",
         'export const bad: DomoUserArgs = { email: "b@example.com", name: "B", role: "editor" };',
+        "export async function againstEmulator(): Promise<string> {",
+        "  const emu: RunningEmulator = await startEmulator();",
+        "  const client = new DomoClient({ apiHost: emu.url, ...emu.credentials });",
+        "  await emu.close();",
+        "  return client.describe();",
+        "}",
         "",
       ].join("\n"),
     );
     const tsc = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
-    await execFileAsync(
-      process.execPath,
-      [
-        tsc,
-        "--noEmit",
-        "--strict",
-        "--module",
-        "commonjs",
-        "--moduleResolution",
-        "node",
-        "--target",
-        "ES2022",
-        "--skipLibCheck",
-        "check.ts",
-      ],
-      { cwd: dir },
-    );
+    for (const [name, resolution] of [
+      ["tsconfig.node.json", { module: "commonjs", moduleResolution: "node" }],
+      ["tsconfig.node16.json", { module: "node16", moduleResolution: "node16" }],
+    ] as const) {
+      const compilerOptions = {
+        ...resolution,
+        target: "ES2022",
+        strict: true,
+        // zod's own declarations default-import their locales.
+        esModuleInterop: true,
+        skipLibCheck: false,
+        noEmit: true,
+      };
+      fs.writeFileSync(path.join(consumer, name), JSON.stringify({ compilerOptions, files: ["check.ts"] }));
+      await execFileAsync(process.execPath, [tsc, "-p", name], { cwd: consumer }).catch(
+        (e: { stdout?: string; message: string }) => {
+          throw new Error(`${name}: ${e.stdout || e.message}`);
+        },
+      );
+    }
 
     const help = await execFileAsync(path.join(dir, "node_modules", ".bin", "pulumi-domo"), ["help"], {
       cwd: dir,

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import type { EmulatorOptionsInput } from "./options";
-import { type RunningEmulator, startEmulator } from "./server";
+import type { EmulatorOptionsInput } from "../emulator/options";
+import { type RunningEmulator, startEmulator } from "../emulator/server";
 
 export const EMULATOR_USAGE = `Usage: pulumi-domo emulator [options]
 
