@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { DomoClient } from "../client";
 import { describeRecovery, exportedStackSchema, planRecovery } from "../resources/user/recovery";
-import { cliClientSettings, credentialOptions, credentialOptionsHelp, refuseSecretFlag } from "./credentials";
+import { cliClientSettings, commonOptionsHelp, parseCommandFlags } from "./credentials";
 import { CliError, type CliIo, exitCodes } from "./io";
 import { PulumiStack } from "./stack";
 
@@ -27,21 +27,13 @@ Options:
   --dry-run                     say what would be done; write nothing
 Credentials: the stack's own domo:apiHost, domo:clientId and domo:clientSecret (decrypted by
 Pulumi, never printed), else the environment; the flags below win over both.
-${credentialOptionsHelp}`;
+${commonOptionsHelp}`;
 
 export async function recoverCommand(argv: string[], io: CliIo): Promise<number> {
-  refuseSecretFlag(argv, "recover");
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      ...credentialOptions,
-      stack: { type: "string", short: "s" },
-      cwd: { type: "string", short: "C" },
-      "dry-run": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
+  const values = parseCommandFlags(argv, "recover", {
+    stack: { type: "string", short: "s" },
+    cwd: { type: "string", short: "C" },
+    "dry-run": { type: "boolean" },
   });
   if (values.help) {
     io.stdout(`${recoverUsage}\n`);
