@@ -19,7 +19,12 @@ const usersFile = path.resolve(projectDir, config.get("usersFile") ?? "users.yam
 
 // Read and validated now, while the program runs: a mistake in the file fails the preview
 // with file, line and field, before anything reaches Domo.
-const directory = new DomoUserDirectory("users", { file: usersFile });
+// The mass-deletion guard refuses a run that would delete most of the file's accounts (an
+// emptied or truncated file); `pulumi config set allowMassDeletion true` says it is meant (for one run).
+const directory = new DomoUserDirectory("users", {
+  file: usersFile,
+  allowMassDeletion: config.getBoolean("allowMassDeletion") ?? false,
+});
 
 /** Domo user id per email. */
 export const userIds = directory.userIds;

@@ -42,6 +42,6 @@ export function massDeletionMessage(directory: string, previous: number, removed
   return (
     `${directory} would delete ${removed.length} of its ${previous} Domo accounts in one run (${listed}${more}), more than the mass-deletion guard allows; nothing was changed. ` +
     "If the users file was emptied or truncated by mistake, restore it. If these deletions are intended, set allowMassDeletion: true on the DomoUserDirectory for this run " +
-    '(in a project made from this repository\'s template: `pulumi up -c allowMassDeletion=true`), or give the removed entries deletionPolicy: "retain" first to leave the accounts in Domo'
+    '(in a project made from this repository\'s template: `pulumi config set allowMassDeletion true`, `pulumi up`, then `pulumi config rm allowMassDeletion`), or give the removed entries deletionPolicy: "retain" first to leave the accounts in Domo'
   );
 }
