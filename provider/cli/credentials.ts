@@ -90,13 +90,15 @@ export function cliClientSettings(
   };
   // Flags win over the stack's config, which wins over the environment (as for the provider).
   const lookup = (key: string) => overrides[key] ?? stackConfig.get(key);
-  const fromStack = stackConfig.size > 0 ? ", the stack's domo:clientId" : "";
+  const fromStack = (key: string) => (stackConfig.size > 0 ? ` (or the stack's ${key})` : "");
   if (!(lookup("domo:clientId") ?? io.env.DOMO_CLIENT_ID)) {
-    throw new CliError(`no Domo client id: set DOMO_CLIENT_ID${fromStack}, or pass --client-id <id>`);
+    throw new CliError(
+      `no Domo client id: set DOMO_CLIENT_ID${fromStack("domo:clientId")} or pass --client-id <id>`,
+    );
   }
   if (!(lookup("domo:clientSecret") ?? io.env.DOMO_CLIENT_SECRET)) {
     throw new CliError(
-      `no Domo client secret: set DOMO_CLIENT_SECRET${stackConfig.size > 0 ? ", the stack's domo:clientSecret" : ""}, or pass --client-secret-file <file>`,
+      `no Domo client secret: set DOMO_CLIENT_SECRET${fromStack("domo:clientSecret")} or pass --client-secret-file <file>`,
     );
   }
   return settingsFromSources(lookup, io.env);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { runCli } from "../../provider/cli/run";
-import { type RunningEmulator, startEmulator } from "../../provider/emulator";
+import { startEmulator } from "../../provider/emulator";
+import { upKilledAfter } from "../../scripts/lib/interrupt";
 import { LocalStack, repoRoot } from "../../scripts/lib/pulumi-cli";
 import { makeTempDir } from "../support/temp";
 import { StackFixture } from "./stack-fixture";
@@ -307,7 +307,7 @@ describe("trust: an interrupted `pulumi up` is recovered by `pulumi-domo recover
     }));
     f.declare(team);
     f.emu.faults.add({ kind: "latency", ms: 150, route: "POST /v1/users" });
-    const killed = await upKilledAfter(f, 12);
+    const killed = await upKilledAfter(f.stack, f.projectDir, f.emu, 12);
     assert.ok(killed.pending > 0, "the kill left pending creates");
     f.emu.faults.clear();
 
@@ -348,41 +348,6 @@ describe("trust: an interrupted `pulumi up` is recovered by `pulumi-domo recover
     assert.equal(new Set(ids).size, 40, "no account is managed twice");
   });
 });
-
-/** Starts `pulumi up` and SIGKILLs its whole process group once Domo holds `afterCreates` new users. */
-async function upKilledAfter(f: StackFixture, afterCreates: number): Promise<{ pending: number }> {
-  const before = f.emu.store.listUsers().length;
-  const child: ChildProcess = spawn(
-    "pulumi",
-    ["up", "--yes", "--skip-preview", "--non-interactive", "--cwd", f.projectDir, "--stack", f.stack.stack],
-    { env: f.stack.environment(), cwd: f.projectDir, detached: true, stdio: "ignore" },
-  );
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      if (f.emu.store.listUsers().length - before >= afterCreates || child.exitCode !== null) {
-        clearInterval(poll);
-        resolve();
-      }
-    }, 20);
-  });
-  if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
-  await exited;
-  // Requests already in flight may still land: wait until Domo is quiet before looking.
-  await quiet(f.emu);
-  const exported = JSON.parse((await f.stack.run(["stack", "export"])).stdout);
-  return { pending: exported.deployment.pending_operations?.length ?? 0 };
-}
-
-async function quiet(emu: RunningEmulator): Promise<void> {
-  let last = -1;
-  for (;;) {
-    const n = emu.requestLog().length;
-    if (n === last) return;
-    last = n;
-    await new Promise((r) => setTimeout(r, 400));
-  }
-}
 
 describe("trust: credentials, truthfully (real CLI)", function () {
   this.timeout(300_000);

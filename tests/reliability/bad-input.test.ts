@@ -419,7 +419,7 @@ describe("reliability: bad input is refused at check, naming the field, with no 
       it(`${c.inputClass}: ${c.label} -> ${c.field}`, async () => {
         emu.resetCounters();
         const result = await runtime.check({}, c.input);
-        const failure = result.failures?.find((f) => f.property === c.field);
+        const failure = failureFor(result.failures ?? [], c.field);
         const calls = Object.values(emu.counters()).reduce((n, k) => n + k, 0);
         reliability.inputs.push({
           via: "runtime",
@@ -457,7 +457,7 @@ describe("reliability: bad input is refused at check, naming the field, with no 
       const misses: string[] = [];
       for (const c of cases) {
         const checked = await engine.check({ ...c.input, __provider: providerText });
-        const failure = checked.failures.find((f) => f.property === c.field);
+        const failure = failureFor(checked.failures, c.field);
         const named = failure?.reason.includes(c.field) ?? false;
         reliability.inputs.push({
           via: "gRPC",
@@ -508,3 +508,17 @@ describe("reliability: bad input is refused at check, naming the field, with no 
     }
   });
 });
+
+/**
+ * The failure on `field`: named as its property, or, where the value holds control or
+ * invisible characters (which the engine would echo raw next to the property), named at the
+ * start of the reason with an empty property.
+ */
+function failureFor<F extends { property: string; reason: string }>(
+  failures: readonly F[],
+  field: string,
+): F | undefined {
+  return failures.find(
+    (f) => f.property === field || (f.property === "" && f.reason.startsWith(`${field}:`)),
+  );
+}
