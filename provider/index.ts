@@ -35,17 +35,8 @@ export {
   type UserDeclarationInput,
   userDeclarationSchema,
 } from "./model";
-export {
-  type DirectoryUserOptions,
-  DomoUserDirectory,
-  type DomoUserDirectoryArgs,
-  domoUserDirectoryType,
-  type PlannedUser,
-  planDirectoryUsers,
-  readDirectory,
-  UserDirectoryError,
-  userResourceName,
-} from "./resources/directory";
+// The directory's public surface is its own index: one list of names, not two.
+export * from "./resources/directory";
 // The provider object DomoUser hands to Pulumi; exported so tooling can serialize it the way a
 // program does (tests measure the `__provider` it becomes).
 export { DomoUser, type DomoUserArgs, domoUserType, serializedUserProvider } from "./resources/user";

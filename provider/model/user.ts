@@ -216,13 +216,7 @@ export const userDeclarationSchema = z
     },
   )
   .superRefine((value, ctx) => {
-    if (value.role !== undefined && value.roleId !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["roleId"],
-        message: "set either role (a system role) or roleId (a custom role), not both",
-      });
-    }
+    refineRoleChoice(value, ctx, "");
     if (value.role === undefined && value.roleId === undefined) {
       ctx.addIssue({
         code: "custom",
@@ -254,6 +248,24 @@ export const userDeclarationSchema = z
       });
     }
   });
+
+/**
+ * The role rule, shared by declarations and users-file defaults: a system role by name or a
+ * custom role by id, never both. `where` qualifies the message (" as the default").
+ */
+export function refineRoleChoice(
+  value: { role?: unknown; roleId?: unknown },
+  ctx: z.RefinementCtx,
+  where: string,
+): void {
+  if (value.role !== undefined && value.roleId !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["roleId"],
+      message: `set either role (a system role) or roleId (a custom role)${where}, not both`,
+    });
+  }
+}
 
 export type UserDeclaration = z.output<typeof userDeclarationSchema>;
 export type UserDeclarationInput = z.input<typeof userDeclarationSchema>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type SystemRole, userDeclarationSchema } from "../model/user";
+import { refineRoleChoice, type SystemRole, userDeclarationSchema } from "../model/user";
 
 /**
  * The users file format. Each entry is one DomoUser declaration (its fields, names and
@@ -62,15 +62,7 @@ export const usersFileDefaultsSchema = z
           : `defaults must be a mapping, got ${describe(iss.input)}`,
     },
   )
-  .superRefine((value, ctx) => {
-    if (value.role !== undefined && value.roleId !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["roleId"],
-        message: "set either role (a system role) or roleId (a custom role) as the default, not both",
-      });
-    }
-  });
+  .superRefine((value, ctx) => refineRoleChoice(value, ctx, " as the default"));
 export type UsersFileDefaults = z.output<typeof usersFileDefaultsSchema>;
 /** Defaults as a program writes them (a typo in a system role name fails the type check). */
 export type UsersFileDefaultsInput = Omit<z.input<typeof usersFileDefaultsSchema>, "role"> & {

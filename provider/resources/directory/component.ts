@@ -1,17 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { definedOnly, type UserDeclaration } from "../../model";
-import {
-  type DeclaredUser,
-  declareUsers,
-  loadUsersFile,
-  type UsersFile,
-  type UsersFileDefaults,
-  type UsersFileDefaultsInput,
-  type UsersFileEntryInput,
-  UsersFileError,
-  type UsersFileProblem,
-  usersFileDefaultsSchema,
+import type {
+  DeclaredUser,
+  UsersFile,
+  UsersFileDefaults,
+  UsersFileDefaultsInput,
+  UsersFileEntryInput,
+  UsersFileProblem,
 } from "../../usersfile";
+import { declareUsers, loadUsersFile, UsersFileError, usersFileDefaultsSchema } from "../../usersfile";
 import { DomoUser, type DomoUserArgs } from "../user/resource";
 
 import deletionGuardProvider = require("./deletion-guard-provider");
