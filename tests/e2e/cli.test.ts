@@ -5,16 +5,16 @@ import { StackFixture } from "./stack-fixture";
 /**
  * The real Pulumi CLI (built from Pulumi's Go modules by tools/pulumi-cli), a local file
  * backend and the emulator: the path users take with `pulumi preview --diff` and `pulumi up`.
- * The steps of one describe share a stack and run in order, as a team's pull requests would.
+ * Every test starts from a fresh stack and emulator and builds the state it needs, so each
+ * passes alone (`mocha --grep`) and in any order.
  */
 describe("end to end with the real Pulumi CLI", function () {
   this.timeout(300_000);
-  const outputs: CommandResult[] = [];
-  const record = (r: CommandResult) => {
-    outputs.push(r);
-    return r;
-  };
 
+  /**
+   * Each step of a team's life gets a fresh stack and emulator and sets up what it needs
+   * itself (the team deployed, say), so any step passes alone (`mocha --grep`) and in any order.
+   */
   describe("the lifecycle of a team's declaration", () => {
     let f: StackFixture;
     let unmanagedId: number;
@@ -24,20 +24,29 @@ describe("end to end with the real Pulumi CLI", function () {
       { key: "alan", email: "alan@example.com", name: "Alan Turing", role: "Participant" },
     ];
 
-    before(async () => {
+    /** The team declared and deployed, counters reset: where most steps start. */
+    async function deployedTeam(): Promise<CommandResult> {
+      f.declare(team);
+      const up = await f.stack.up();
+      assert.equal(f.liveUsers().length, 5, "admin, bystander and the team");
+      f.emu.resetCounters();
+      return up;
+    }
+
+    beforeEach(async () => {
       f = await StackFixture.create("e2e-lifecycle");
       unmanagedId = (
         await f.emu.store.createUser({ email: "bystander@example.com", name: "By Stander", role: "Editor" })
       ).id;
     });
-    after(async () => {
+    afterEach(async () => {
       await f?.dispose();
     });
 
     it("1. `pulumi up` creates exactly the declared users", async () => {
       f.declare(team);
       f.emu.resetCounters();
-      record(await f.stack.up());
+      await f.stack.up();
       const emails = f
         .liveUsers()
         .map((u) => u.email)
@@ -53,55 +62,58 @@ describe("end to end with the real Pulumi CLI", function () {
     });
 
     it("2. `pulumi preview --diff` shows an edit without writing; `up` applies only it", async () => {
+      await deployedTeam();
       f.declare(team.map((u) => (u.key === "grace" ? { ...u, title: "Rear Admiral" } : u)));
-      f.emu.resetCounters();
-      const preview = record(await f.stack.preview(["--diff"]));
+      const preview = await f.stack.preview(["--diff"]);
       assert.match(preview.stdout, /title\s*:\s*"Engineer"\s*=>\s*"Rear Admiral"/);
       assert.match(preview.stdout, /1 to update/);
       assert.deepEqual(f.calls(), {}, "preview makes no API call");
-      record(await f.stack.up());
+      await f.stack.up();
       assert.equal(f.writes(), 1);
       assert.equal(f.calls()["PUT /v1/users/{id}"], 1);
       assert.equal(f.liveUsers().find((u) => u.email === "grace@example.com")?.title, "Rear Admiral");
     });
 
     it("3. a second `up` with nothing changed makes no API call at all", async () => {
-      f.emu.resetCounters();
-      const up = record(await f.stack.up());
+      await deployedTeam();
+      const up = await f.stack.up();
       assert.deepEqual(f.calls(), {});
       assert.doesNotMatch(up.stdout, /updated|created|deleted/);
     });
 
     it("4. `refresh` finds an out-of-band change and the next `up` restores the declaration", async () => {
+      await deployedTeam();
       const alan = f.liveUsers().find((u) => u.email === "alan@example.com");
       assert.ok(alan);
       await f.emu.store.updateUser(alan.id, { name: "Changed By Hand" });
       f.emu.resetCounters();
-      const refresh = record(await f.stack.refresh());
+      const refresh = await f.stack.refresh();
       assert.match(refresh.stdout, /1 updated/);
       assert.ok((f.calls()["GET /v1/users"] ?? 0) <= 1, "refresh reads through one shared listing");
       assert.equal(f.calls()["GET /v1/users/{id}"] ?? 0, 0);
-      const preview = record(await f.stack.preview(["--diff"]));
+      const preview = await f.stack.preview(["--diff"]);
       assert.match(preview.stdout, /name\s*:\s*"Changed By Hand"\s*=>\s*"Alan Turing"/);
-      record(await f.stack.up());
+      await f.stack.up();
       assert.equal(f.emu.store.getUser(alan.id)?.name, "Alan Turing");
     });
 
     it("5. removing a user deletes exactly that account", async () => {
+      await deployedTeam();
       const alan = f.liveUsers().find((u) => u.email === "alan@example.com");
-      f.declare(
-        team
-          .filter((u) => u.key !== "alan")
-          .map((u) => (u.key === "grace" ? { ...u, title: "Rear Admiral" } : u)),
-      );
-      f.emu.resetCounters();
-      record(await f.stack.up());
+      assert.ok(alan);
+      f.declare(team.filter((u) => u.key !== "alan"));
+      await f.stack.up();
       assert.equal(f.calls()["DELETE /v1/users/{id}"], 1);
-      assert.equal(f.emu.store.getUser(alan?.id ?? 0)?.deleted, true);
+      assert.equal(f.emu.store.getUser(alan.id)?.deleted, true);
       assert.equal(f.liveUsers().length, 4);
     });
 
-    it("8. the state file and CLI output hold neither the client secret nor a token", () => {
+    it("8. the state file and CLI output hold neither the client secret nor a token", async () => {
+      const outputs: CommandResult[] = [await deployedTeam()];
+      f.declare(team.map((u) => (u.key === "grace" ? { ...u, title: "Rear Admiral" } : u)));
+      outputs.push(await f.stack.preview(["--diff"]));
+      outputs.push(await f.stack.up());
+      outputs.push(await f.stack.refresh());
       const secret = f.emu.credentials.clientSecret;
       const everything = f.state() + outputs.map((o) => o.stdout + o.stderr).join("\n");
       assert.ok(!everything.includes(secret), "client secret leaked");
@@ -110,15 +122,16 @@ describe("end to end with the real Pulumi CLI", function () {
     });
 
     it("5b. `destroy` deletes the managed accounts and leaves unmanaged ones alone", async () => {
+      await deployedTeam();
       f.emu.setBehaviour({ deleteLastAdmin: "allow" });
-      f.emu.resetCounters();
-      record(await f.stack.destroy());
+      await f.stack.destroy();
       const left = f
         .liveUsers()
         .map((u) => u.email)
         .sort();
       assert.deepEqual(left, ["admin@example.com", "bystander@example.com"]);
       assert.equal(f.emu.store.getUser(unmanagedId)?.deleted, undefined);
+      assert.equal(f.calls()["DELETE /v1/users/{id}"], 3);
     });
   });
 
@@ -161,7 +174,7 @@ describe("end to end with the real Pulumi CLI", function () {
         },
       ]);
       f.emu.resetCounters();
-      record(await f.stack.up());
+      await f.stack.up();
       assert.equal(f.writes(), 0, JSON.stringify(f.calls()));
       const state = JSON.parse(f.state()) as {
         checkpoint: { latest: { resources: Array<{ id?: string }> } };
@@ -169,24 +182,25 @@ describe("end to end with the real Pulumi CLI", function () {
       const ids = state.checkpoint.latest.resources.map((r) => r.id).filter(Boolean);
       assert.ok(ids.includes(String(a.id)) && ids.includes(String(b.id)));
       f.emu.resetCounters();
-      record(await f.stack.up());
+      await f.stack.up();
       assert.deepEqual(f.calls(), {});
     });
   });
 
   describe("bad input and faults", () => {
     let f: StackFixture;
-    before(async () => {
+    // A fresh stack per test: no test depends on what another left behind.
+    beforeEach(async () => {
       f = await StackFixture.create("e2e-faults");
     });
-    after(async () => {
+    afterEach(async () => {
       await f?.dispose();
     });
 
     it("7. invalid input fails `preview` naming the field, and nothing reaches Domo", async () => {
       f.declare([{ key: "bad", email: "not-an-email", name: "Bad", role: "admin" }]);
       f.emu.resetCounters();
-      const preview = record(await f.stack.preview([], { allowFailure: true }));
+      const preview = await f.stack.preview([], { allowFailure: true });
       assert.notEqual(preview.code, 0);
       const text = preview.stdout + preview.stderr;
       assert.match(text, /email is not a valid email address/);
@@ -200,11 +214,11 @@ describe("end to end with the real Pulumi CLI", function () {
     it("a create whose response is lost converges to exactly one account", async () => {
       f.emu.faults.add({ route: "POST /v1/users", kind: "lostResponse", count: 1 });
       f.declare([{ key: "lost", email: "lost@example.com", name: "Lost", role: "Editor" }]);
-      record(await f.stack.up());
+      await f.stack.up();
       assert.equal(f.liveUsers().filter((u) => u.email === "lost@example.com").length, 1);
       assert.match(f.state(), /lost@example.com/);
       f.emu.resetCounters();
-      record(await f.stack.up());
+      await f.stack.up();
       assert.deepEqual(f.calls(), {}, "converged: nothing left to do");
     });
 
@@ -217,9 +231,9 @@ describe("end to end with the real Pulumi CLI", function () {
         name: `Storm ${i}`,
         role: "Participant",
       }));
-      f.declare([{ key: "lost", email: "lost@example.com", name: "Lost", role: "Editor" }, ...users]);
+      f.declare(users);
       f.emu.resetCounters();
-      record(await f.stack.up());
+      await f.stack.up();
       for (const u of users) assert.equal(f.liveUsers().filter((l) => l.email === u.email).length, 1);
       assert.equal(f.calls()["POST /v1/users"], 12, "6 creates + 6 refused attempts");
     });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { DomoError } from "../../provider/client";
+import { DomoError } from "../../provider/client";
 import { parseClientSettings } from "../../provider/client/config";
 import { type RunningEmulator, startEmulator } from "../../provider/emulator";
 import { unknownValue } from "../../provider/model/user";
@@ -14,12 +14,24 @@ const writes = (emu: RunningEmulator) =>
     .filter(([route]) => /^(POST|PUT|DELETE) \/v1/.test(route))
     .reduce((n, [, c]) => n + c, 0);
 const calls = (emu: RunningEmulator) => Object.values(emu.counters()).reduce((n, c) => n + c, 0);
+/** Everything the emulator holds, deleted users and internal flags included. */
+const snapshot = (emu: RunningEmulator) => JSON.stringify(emu.store.listUsers());
+/** An assert.rejects validator: a DomoError of that kind (and field), its message matching. */
+const domoError =
+  (kind: string, field: string | undefined, message: RegExp) =>
+  (e: unknown): true => {
+    assert.ok(e instanceof DomoError, `expected a DomoError, got ${String(e)}`);
+    assert.equal(e.kind, kind, e.message);
+    if (field !== undefined) assert.equal(e.field, field);
+    assert.match(e.message, message);
+    return true;
+  };
 
 describe("DomoUser provider (direct calls against the emulator)", () => {
   let emu: RunningEmulator;
   let provider: UserProviderRuntime;
 
-  function runtime(extra: Record<string, unknown> = {}): UserProviderRuntime {
+  function runtime(extra: Record<string, unknown> = {}, notices?: string[]): UserProviderRuntime {
     const settings = parseClientSettings({
       apiHost: emu.url,
       clientId: emu.credentials.clientId,
@@ -27,7 +39,12 @@ describe("DomoUser provider (direct calls against the emulator)", () => {
       requestsPerSecond: 500,
       ...extra,
     });
-    return new UserProviderRuntime(() => settings);
+    return new UserProviderRuntime(() => settings, {
+      notice: (line) => {
+        if (!notices) throw new Error(`unexpected notice: ${line}`);
+        notices.push(line);
+      },
+    });
   }
 
   async function checked(news: PropertyMap): Promise<PropertyMap> {
@@ -237,15 +254,107 @@ describe("DomoUser provider (direct calls against the emulator)", () => {
         role: "Editor",
         importId: "1999999999",
       });
-      await assert.rejects(
-        provider.create(inputs),
-        (e: DomoError) => e.field === "importId" && /no such user/.test(e.message),
-      );
+      const before = snapshot(emu);
+      emu.resetCounters();
+      await assert.rejects(provider.create(inputs), domoError("not_found", "importId", /no such user/));
+      assert.equal(writes(emu), 0, "a missing importId never creates");
+      assert.equal(snapshot(emu), before);
       const conflict = await provider.check(
         {},
         { email: "a@example.com", name: "A", role: "Editor", importId: 5, adoptExisting: true },
       );
       assert.match(conflict.failures?.[0]?.reason ?? "", /not both/);
+    });
+
+    it("refuses a takeover of an account another resource of the run already holds", async () => {
+      const existing = await emu.store.createUser({ email: "held@example.com", name: "H", role: "Editor" });
+      const decl = { email: "held@example.com", name: "H", role: "Editor" };
+      await provider.create(await checked({ ...decl, adoptExisting: true }));
+      const before = snapshot(emu);
+      emu.resetCounters();
+      await assert.rejects(
+        provider.create(await checked({ ...decl, adoptExisting: true })),
+        domoError(
+          "refused",
+          "adoptExisting",
+          new RegExp(
+            `take over Domo user ${existing.id} \\(held@example.com\\): another DomoUser of this program already took over it`,
+          ),
+        ),
+      );
+      await assert.rejects(
+        provider.create(await checked({ ...decl, importId: String(existing.id) })),
+        domoError("refused", "importId", /already took over it in this run.*One account, one resource/s),
+      );
+      const fresh = runtime();
+      await fresh.diff(
+        String(existing.id),
+        { userId: existing.id, managedFields: ["email"] },
+        await checked(decl),
+      );
+      await assert.rejects(
+        fresh.create(await checked({ ...decl, importId: String(existing.id) })),
+        domoError("refused", "importId", /already manages it/),
+      );
+      const other = runtime();
+      const made = await other.create(
+        await checked({ email: "new1@example.com", name: "N", role: "Editor" }),
+      );
+      await assert.rejects(
+        other.create(
+          await checked({ email: "new1@example.com", name: "N", role: "Editor", importId: made.id }),
+        ),
+        domoError("refused", "importId", /already created it/),
+      );
+      assert.equal(writes(emu), 1, "only the one create");
+      assert.equal(emu.store.getUser(existing.id)?.name, "H");
+      assert.equal(before.length > 0, true);
+    });
+
+    it("refuses a takeover by importId of another person's account unless allowEmailChange", async () => {
+      const existing = await emu.store.createUser({
+        email: "owner@example.com",
+        name: "Owner",
+        role: "Editor",
+      });
+      const decl = {
+        email: "someone.else@example.com",
+        name: "Else",
+        role: "Editor",
+        importId: String(existing.id),
+      };
+      const before = snapshot(emu);
+      emu.resetCounters();
+      await assert.rejects(
+        provider.create(await checked(decl)),
+        domoError(
+          "refused",
+          "importId",
+          new RegExp(
+            `user ${existing.id}: it is the account of owner@example.com, not someone.else@example.com.*allowEmailChange: true`,
+            "s",
+          ),
+        ),
+      );
+      assert.equal(writes(emu), 0);
+      assert.equal(snapshot(emu), before, "nothing changed in Domo");
+      const taken = await runtime().create(await checked({ ...decl, allowEmailChange: true }));
+      assert.equal(taken.id, String(existing.id));
+      assert.equal(emu.store.getUser(existing.id)?.email, "someone.else@example.com");
+      assert.equal(taken.outs.email, "someone.else@example.com");
+    });
+
+    it("refuses inputs still unknown at apply and invalid inputs, calling nothing", async () => {
+      emu.resetCounters();
+      await assert.rejects(
+        provider.create({ email: unknownValue, name: "U", role: "Editor", sendInvite: false }),
+        domoError("invalid_input", "email", /still unknown at apply: email/),
+      );
+      await assert.rejects(
+        provider.create({ email: "bad", name: "U", role: "Editor" }),
+        domoError("invalid_input", "email", /^email: /),
+      );
+      assert.equal(calls(emu), 0);
     });
 
     it("keeps the id when converging an adopted account fails (partial failure)", async () => {
@@ -387,6 +496,54 @@ describe("DomoUser provider (direct calls against the emulator)", () => {
       assert.equal((await provider.diff(id, result.outs, news)).changes, false);
     });
 
+    it("refuses to demote the last Admin, and demotes one of two", async () => {
+      const { id, inputs, outs } = await created({ email: "boss@example.com", name: "B", role: "Admin" });
+      const demoted = await checked({ ...inputs, role: "Editor" });
+      // Two Admins (the credentials' own and this one): the demotion goes ahead.
+      const result = await runtime().update(id, outs, demoted);
+      assert.equal(emu.store.getUser(Number(id))?.roleId, 3);
+      assert.equal(result.outs.role, "Editor");
+      // Back to Admin, then the credentials' account loses Admin out of band: now the last one.
+      const again = await runtime().update(id, result.outs, inputs);
+      await emu.store.updateUser(emu.adminUserId, { roleId: 3 });
+      const before = snapshot(emu);
+      emu.resetCounters();
+      await assert.rejects(
+        runtime().update(id, again.outs, await checked({ ...inputs, role: undefined, roleId: 6 })),
+        domoError(
+          "refused",
+          "allowUnsafeAdminChanges",
+          /demote Domo user \d+: it is the last Admin.*Nothing was changed/s,
+        ),
+      );
+      assert.equal(writes(emu), 0);
+      assert.equal(snapshot(emu), before, "nothing changed in Domo");
+      emu.setBehaviour({ deleteLastAdmin: "allow" });
+      await runtime().update(id, again.outs, { ...demoted, allowUnsafeAdminChanges: true });
+      assert.equal(emu.store.getUser(Number(id))?.roleId, 3);
+    });
+
+    it("fails with not_found for a user deleted outside Pulumi, and rejects a malformed state or id", async () => {
+      const { id, inputs, outs } = await created({ email: "gone@example.com", name: "G", role: "Editor" });
+      await emu.store.deleteUser(Number(id));
+      await assert.rejects(
+        provider.update(id, outs, await checked({ ...inputs, name: "G2" })),
+        domoError("not_found", undefined, /no longer exists.*pulumi refresh/s),
+      );
+      await assert.rejects(
+        provider.update(id, { userId: "x" }, inputs),
+        domoError("invalid_state", undefined, /not in the expected shape \(userId\).*pulumi refresh/s),
+      );
+      await assert.rejects(
+        provider.read("12ab", outs),
+        domoError("invalid_state", "id", /"12ab" is not a Domo user id/),
+      );
+      await assert.rejects(
+        provider.delete("", outs),
+        domoError("invalid_state", "id", /is not a Domo user id/),
+      );
+    });
+
     it("records a deletion-policy change without calling Domo", async () => {
       const { id, inputs, outs } = await created({ email: "p@example.com", name: "P", role: "Editor" });
       emu.resetCounters();
@@ -401,10 +558,18 @@ describe("DomoUser provider (direct calls against the emulator)", () => {
       const declared = await checked({ email: admin.email, name: admin.name, role: "Admin" });
       const state = (await provider.read(String(admin.id), declared)).props ?? {};
       const news = await checked({ email: admin.email, name: admin.name, role: "Editor" });
+      const before = snapshot(emu);
+      emu.resetCounters();
       await assert.rejects(
         provider.update(String(admin.id), state, news),
-        /credentials belong to.*allowUnsafeAdminChanges/s,
+        domoError(
+          "refused",
+          "allowUnsafeAdminChanges",
+          /credentials belong to.*Nothing was changed.*allowUnsafeAdminChanges: true/s,
+        ),
       );
+      assert.equal(writes(emu), 0);
+      assert.equal(snapshot(emu), before, "nothing changed in Domo");
       assert.equal(emu.store.getUser(admin.id)?.roleId, 1);
     });
   });
@@ -436,16 +601,98 @@ describe("DomoUser provider (direct calls against the emulator)", () => {
       const admin = emu.store.getUser(emu.adminUserId);
       assert.ok(admin);
       const state = { userId: admin.id, role: "Admin", managedFields: [] };
-      await assert.rejects(provider.delete(String(admin.id), state), /credentials belong to/);
+      let before = snapshot(emu);
+      emu.resetCounters();
+      await assert.rejects(
+        provider.delete(String(admin.id), state),
+        domoError("refused", "allowUnsafeAdminChanges", /credentials belong to.*Nothing was deleted/s),
+      );
+      assert.equal(writes(emu), 0);
+      assert.equal(snapshot(emu), before, "nothing changed in Domo");
       const other = await created({ email: "second@example.com", name: "S", role: "Admin" });
       // Two Admins: the second may go. Then, with the credentials' own account made non-Admin
       // out of band, the remaining Admin is the last one.
       await emu.store.updateUser(admin.id, { roleId: 3 });
-      await assert.rejects(runtime().delete(other.id, other.outs), /last Admin/);
+      before = snapshot(emu);
+      emu.resetCounters();
+      await assert.rejects(
+        runtime().delete(other.id, other.outs),
+        domoError(
+          "refused",
+          "allowUnsafeAdminChanges",
+          /last Admin of the instance.*deletionPolicy: "retain"/s,
+        ),
+      );
+      assert.equal(writes(emu), 0);
+      assert.equal(snapshot(emu), before, "nothing changed in Domo");
       assert.equal(emu.store.getUser(Number(other.id))?.deleted, undefined);
       emu.setBehaviour({ deleteLastAdmin: "allow" });
       await runtime().delete(other.id, { ...other.outs, allowUnsafeAdminChanges: true });
       assert.equal(emu.store.getUser(Number(other.id))?.deleted, true);
+    });
+
+    it("refuses deletes beyond domo:maxDeletesPerRun, leaving the rest in Domo", async () => {
+      const a = await created({ email: "cap1@example.com", name: "C1", role: "Editor" });
+      const b = await created({ email: "cap2@example.com", name: "C2", role: "Editor" });
+      const later = runtime({ maxDeletesPerRun: 1 });
+      await later.delete(a.id, a.outs);
+      assert.equal(emu.store.getUser(Number(a.id))?.deleted, true);
+      const before = snapshot(emu);
+      emu.resetCounters();
+      await assert.rejects(
+        later.delete(b.id, b.outs),
+        domoError("refused", "domo:maxDeletesPerRun", /already deleted 1 Domo user\(s\).*\(1\) allows/s),
+      );
+      assert.equal(writes(emu), 0);
+      assert.equal(snapshot(emu), before, "nothing changed in Domo");
+      // No cap (0) and a cap not yet reached both let deletes through.
+      await runtime({ maxDeletesPerRun: 0 }).delete(b.id, b.outs);
+      assert.equal(emu.store.getUser(Number(b.id))?.deleted, true);
+    });
+
+    it("keeps an account another resource of the run declares, created or took over", async () => {
+      const notices: string[] = [];
+      const p = runtime({}, notices);
+      const declared = await created({ email: "decl@example.com", name: "D", role: "Editor" });
+      // A fresh run: diff of one resource claims the account, then a removed duplicate is deleted.
+      const run = runtime({}, notices);
+      await run.diff(declared.id, declared.outs, declared.inputs);
+      // Created in this run by one resource, then a removed resource with the same id.
+      const inputs = await checked({ email: "made@example.com", name: "M", role: "Editor" });
+      const made = await p.create(inputs);
+      // Taken over in this run.
+      const existing = await emu.store.createUser({ email: "took@example.com", name: "T", role: "Editor" });
+      const took = await run.create(
+        await checked({ email: "took@example.com", name: "T", role: "Editor", adoptExisting: true }),
+      );
+      const before = snapshot(emu);
+      emu.resetCounters();
+      await run.delete(declared.id, declared.outs);
+      await p.delete(made.id, made.outs);
+      await run.delete(took.id, { ...made.outs, userId: existing.id, email: "took@example.com" });
+      assert.equal(writes(emu), 0, "no account is deleted");
+      assert.equal(snapshot(emu), before);
+      assert.equal(notices.length, 3);
+      assert.match(
+        notices[0] ?? "",
+        new RegExp(
+          `not deleting decl@example.com \\(Domo user ${declared.id}\\): another DomoUser of this program manages`,
+        ),
+      );
+      assert.match(notices[1] ?? "", /another DomoUser of this program created that account/);
+      assert.match(
+        notices[2] ?? "",
+        /another DomoUser of this program took over that account.*stays in Domo/,
+      );
+    });
+
+    it("treats a state without email by its id in the notice", async () => {
+      const notices: string[] = [];
+      const p = runtime({}, notices);
+      const a = await created({ email: "noemail@example.com", name: "N", role: "Editor" });
+      await p.diff(a.id, a.outs, a.inputs);
+      await p.delete(a.id, { userId: Number(a.id), managedFields: [] });
+      assert.match(notices[0] ?? "", new RegExp(`not deleting Domo user ${a.id}:`));
     });
   });
 });
