@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { DomoClient } from "../client";
 import { describeRecovery, exportedStackSchema, planRecovery } from "../resources/user/recovery";
 import { cliClientSettings, commonOptionsHelp, parseCommandFlags } from "./credentials";

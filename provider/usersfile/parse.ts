@@ -1,12 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
-import {
-  parseDeclaration,
-  type SystemRole,
-  type UserDeclaration,
-  unknownValue,
-  userDeclarationSchema,
-} from "../model/user";
+import { parseDeclaration, type UserDeclaration, unknownValue, userDeclarationSchema } from "../model/user";
 import { UsersFileError } from "./errors";
 import {
   defaultableFields,
