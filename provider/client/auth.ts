@@ -1,11 +1,11 @@
-import nodeFetch from "node-fetch";
 import type { ClientSettings } from "./config";
 import { DomoError } from "./errors";
+import { defaultFetch, type FetchLike } from "./fetch";
 import type { RequestLimiter } from "./limiter";
 import type { DebugLog, Redactor } from "./log";
 import { clockFrom, type RetryClock, type RetryPolicy, RetryRun, retryPolicy, sleep } from "./retry";
 import { tokenResponseSchema } from "./schemas";
-import { errorFromResponse, type FetchLike } from "./transport";
+import { errorFromResponse } from "./transport";
 
 /** Renew this long before the token's stated expiry, so no call carries a token that dies in flight. */
 const refreshMarginMs = 60_000;
@@ -45,7 +45,7 @@ export class TokenManager {
       retry?: RetryPolicy;
     },
   ) {
-    this.fetchImpl = deps.fetch ?? (nodeFetch as unknown as FetchLike);
+    this.fetchImpl = deps.fetch ?? defaultFetch;
     this.clock = clockFrom(deps);
     this.policy = deps.retry ?? retryPolicy(settings);
     deps.redactor.add(settings.clientSecret);

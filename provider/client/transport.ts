@@ -1,13 +1,13 @@
-import nodeFetch, { type RequestInit, type Response } from "node-fetch";
 import type { z } from "zod";
 import type { ClientSettings } from "./config";
 import { adviceFor, DomoError, kindForStatus } from "./errors";
+import { defaultFetch, type FetchLike, type FetchResponse } from "./fetch";
 import type { RequestLimiter } from "./limiter";
 import type { DebugLog, Redactor } from "./log";
 import { clockFrom, type RetryClock, type RetryPolicy, RetryRun, retryPolicy, sleep } from "./retry";
 import { gatewayErrorSchema } from "./schemas";
 
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+export type { FetchInit, FetchLike, FetchResponse } from "./fetch";
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
 export interface RequestOptions<T> {
@@ -50,7 +50,7 @@ export class Transport {
     private readonly settings: ClientSettings,
     private readonly deps: TransportDeps,
   ) {
-    this.fetchImpl = deps.fetch ?? (nodeFetch as unknown as FetchLike);
+    this.fetchImpl = deps.fetch ?? defaultFetch;
     this.clock = clockFrom(deps);
     this.policy = deps.retry ?? retryPolicy(settings);
   }
@@ -122,7 +122,7 @@ export class Transport {
         headers["Content-Type"] = "application/json";
         body = JSON.stringify(options.body);
       }
-      let response: Response;
+      let response: FetchResponse;
       try {
         response = await this.fetchImpl(url, { method, headers, body, signal: controller.signal });
       } catch (cause) {

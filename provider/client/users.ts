@@ -13,6 +13,16 @@ import {
 } from "./schemas";
 import type { Transport } from "./transport";
 
+/** Keys Domo sets and answers on a read, never written back on a PUT. */
+const readOnlyUserKeys: ReadonlySet<string> = new Set([
+  "id",
+  "groups",
+  "deleted",
+  "image",
+  "createdAt",
+  "updatedAt",
+]);
+
 /** Domo's page size ceiling for GET /v1/users. */
 export const maxPageSize = 500;
 
@@ -165,10 +175,12 @@ export class UsersApi {
         message: `Domo user ${id} no longer exists; run \`pulumi refresh\` so Pulumi recreates it`,
       });
     }
+    // Everything the read answered goes back (fields the model does not declare, such as
+    // department or employeeId, included), except what Domo sets itself: a Domo whose PUT
+    // replaces the whole object would otherwise clear them on every update.
     const body: Record<string, unknown> = {};
-    for (const key of userWriteFields) {
-      const value = current[key];
-      if (value !== undefined) body[key] = value;
+    for (const [key, value] of Object.entries(current)) {
+      if (value !== undefined && !readOnlyUserKeys.has(key)) body[key] = value;
     }
     Object.assign(body, definedOnly(fields));
     // A role name wins over a stale roleId carried from the read, and vice versa.

@@ -188,11 +188,9 @@ describe("DomoUser provider under each emulator behaviour", () => {
         assert.equal((await provider.diff(id, result.outs, news)).changes, false);
       });
 
-      // Known gap, left pending: the client's PUT carries back only the model's write fields,
-      // and `department` (which Domo accepts on PUT but the model does not declare) is not one,
-      // so a replace-mode Domo clears it on every update. The fix belongs in
-      // provider/client/users.ts `update` (carry back every field the GET answered).
-      (mode === "replace" ? it.skip : it)("a hand-set department survives an update", async () => {
+      // The client's PUT carries back every field the GET answered, so even a replace-mode Domo
+      // keeps a field the model does not declare.
+      it("a hand-set department survives an update", async () => {
         const { emu, provider, checked } = await setup({ putMode: mode });
         const inputs = await checked({ email: "dep@example.com", name: "Dep", role: "Editor" });
         const { id, outs } = await provider.create(inputs);
