@@ -232,6 +232,17 @@ describe("trust: ordinary mistakes never delete, hijack or orphan an account (re
     assert.equal(f.liveUsers().length, 3, "one delete went through, the others were refused");
   });
 
+  it("4c. the claims that protect renamed accounts never block an explicit destroy, even with --run-program", async () => {
+    f = await StackFixture.create("trust-destroy");
+    f.declare(["s", "t"].map((n) => ({ key: n, email: `${n}@example.com`, name: n, role: "Editor" })));
+    await f.stack.up();
+    await f.stack.run(["destroy", "--yes", "--run-program"]);
+    assert.deepEqual(
+      f.liveUsers().map((u) => u.email),
+      ["admin@example.com"],
+    );
+  });
+
   it("6. guard and input messages can be followed, and never echo control characters", async () => {
     f = await StackFixture.create("trust-messages");
     // The credentials' own account, taken over and then removed from the program.
