@@ -13,13 +13,20 @@ export async function upKilledAfter(
   projectDir: string,
   emu: RunningEmulator,
   afterCreates: number,
-): Promise<{ pending: number; createdBeforeKill: number }> {
+): Promise<{ pending: number; createdBeforeKill: number; killed: boolean; output: string }> {
   const before = emu.store.listUsers().length;
   const child: ChildProcess = spawn(
     "pulumi",
     ["up", "--yes", "--skip-preview", "--non-interactive", "--cwd", projectDir, "--stack", stack.stack],
-    { env: stack.environment(), cwd: projectDir, detached: true, stdio: "ignore" },
+    { env: stack.environment(), cwd: projectDir, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   let createdBeforeKill = 0;
   await new Promise<void>((resolve) => {
@@ -31,13 +38,14 @@ export async function upKilledAfter(
       }
     }, 10);
   });
-  if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+  const killed = child.pid !== undefined && child.exitCode === null;
+  if (killed && child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
   await exited;
   await quiet(emu);
   const exported = JSON.parse((await stack.run(["stack", "export"])).stdout) as {
     deployment: { pending_operations?: unknown[] };
   };
-  return { pending: exported.deployment.pending_operations?.length ?? 0, createdBeforeKill };
+  return { pending: exported.deployment.pending_operations?.length ?? 0, createdBeforeKill, killed, output };
 }
 
 /** Waits until no request reached the emulator for 400 ms. */
