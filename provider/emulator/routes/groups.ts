@@ -101,7 +101,7 @@ export class GroupsRoutes {
     const behaviour = this.deps.behaviour();
     const group = this.existing(req.id);
     const fallback = behaviour.groupUsersDefaultLimit;
-    const { limit, offset } = pageParams(req.query, behaviour, fallback === "all" ? undefined : fallback);
+    const { limit, offset } = pageParams(req.query, behaviour, fallback === "all" ? null : fallback);
     return { status: 200, body: this.deps.store.memberIds(group.id).slice(offset, offset + limit) };
   }
 

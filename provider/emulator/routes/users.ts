@@ -288,17 +288,17 @@ export function parsePathId(raw: string | undefined, what: "user" | "group"): nu
 }
 
 /**
- * `limit`/`offset` of a listing: limit defaults to `defaultLimit` (undefined = no limit), at most
+ * `limit`/`offset` of a listing: limit defaults to `defaultLimit` (null = no limit), at most
  * 500; out-of-range values are clamped or refused by `limitOutOfRange`; non-integers are 400.
  */
 export function pageParams(
   query: URLSearchParams,
   behaviour: Behaviour,
-  defaultLimit: number | undefined = DEFAULT_LIMIT,
+  defaultLimit: number | null = DEFAULT_LIMIT,
 ): { limit: number; offset: number } {
   let limit = intParam(query, "limit") ?? defaultLimit;
   let offset = intParam(query, "offset") ?? 0;
-  if (limit === undefined) limit = Number.MAX_SAFE_INTEGER;
+  if (limit === null) limit = Number.MAX_SAFE_INTEGER;
   else if (limit < 1 || limit > MAX_LIMIT) {
     if (behaviour.limitOutOfRange === "error") {
       throw new ApiError(400, `limit must be between 1 and ${MAX_LIMIT}`);
