@@ -30,7 +30,7 @@ async function check(call, action) {
     console.log(`PASS domo-sdk ${call}${detail === undefined ? "" : `: ${JSON.stringify(detail)}`}`);
   } catch (error) {
     failures.push(call);
-    console.log(`FAIL domo-sdk ${call}: ${error && error.message}`);
+    console.log(`FAIL domo-sdk ${call}: ${error?.message}`);
   }
 }
 

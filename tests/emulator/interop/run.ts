@@ -17,7 +17,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { type RunningEmulator, startEmulator } from "../../../provider/emulator";
 
-const here = import.meta.dirname;
+const here = __dirname;
 const run = promisify(execFile);
 
 /** Runs a command with inherited output, without blocking the event loop the emulator needs. */
