@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import type { RunningEmulator } from "../../provider/emulator";
 import type { LocalStack } from "./pulumi-cli";
 
@@ -13,6 +13,12 @@ export async function upKilledAfter(
   projectDir: string,
   emu: RunningEmulator,
   afterCreates: number,
+  /**
+   * "group": SIGKILL the CLI's process group, as a CI job timeout does; Pulumi's plugins run in
+   * their own groups and finish requests already in flight. "tree": SIGKILL the CLI and every
+   * descendant at once, as a lost machine would: queued creates never reach Domo.
+   */
+  how: "group" | "tree" = "group",
 ): Promise<{ pending: number; createdBeforeKill: number; killed: boolean; output: string }> {
   const before = emu.store.listUsers().length;
   const child: ChildProcess = spawn(
@@ -39,13 +45,42 @@ export async function upKilledAfter(
     }, 10);
   });
   const killed = child.pid !== undefined && child.exitCode === null;
-  if (killed && child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  if (killed && child.pid !== undefined) {
+    const victims = how === "tree" ? descendants(child.pid) : [];
+    process.kill(-child.pid, "SIGKILL");
+    for (const pid of victims) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
   await exited;
   await quiet(emu);
   const exported = JSON.parse((await stack.run(["stack", "export"])).stdout) as {
     deployment: { pending_operations?: unknown[] };
   };
   return { pending: exported.deployment.pending_operations?.length ?? 0, createdBeforeKill, killed, output };
+}
+
+/** Every descendant process of `root` (from `ps`), deepest last. */
+function descendants(root: number): number[] {
+  const table = execFileSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/).map(Number));
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    for (const [child, parent] of table) {
+      if (parent === pid && child !== undefined) {
+        out.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(root);
+  return out;
 }
 
 /** Waits until no request reached the emulator for 400 ms. */
