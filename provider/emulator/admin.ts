@@ -54,6 +54,7 @@ const ADMIN_ROUTES: Readonly<Record<string, AdminRoute>> = {
   },
   "DELETE /faults": (deps) => noContent(() => deps.faults.clear()),
   "GET /users": (deps) => ok(deps.store.listUsers()),
+  "GET /groups": (deps) => ok(deps.store.listGroups()),
   "GET /behaviour": (deps) => ok(deps.behaviour()),
   "POST /behaviour": (deps, body) => {
     const patch = parseBody(BehaviourPatchSchema, body);

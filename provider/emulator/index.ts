@@ -1,11 +1,22 @@
-/** A local stand-in for Domo's public Users API, for tests, demos and offline development. */
+/** A local stand-in for Domo's public Users and Groups APIs, for tests, demos and offline development. */
 
 export type { TokenClaims, TokenResponse } from "./auth";
 export type { GatewayError, OAuthErrorBody } from "./errors";
 export type { ActiveFault, Fault, FaultControls, FaultInput } from "./faults";
 export { FaultSchema } from "./faults";
 export type { RequestLogEntry } from "./metrics";
-export type { ApiUser, Role, StoredUser, Tombstone, UserInput } from "./model";
+export type {
+  ApiGroup,
+  ApiUser,
+  GroupInput,
+  GroupRecord,
+  GroupRef,
+  Role,
+  StoredGroup,
+  StoredUser,
+  Tombstone,
+  UserInput,
+} from "./model";
 export { SYSTEM_ROLES } from "./model";
 export type { Behaviour, Client, EmulatorOptions, EmulatorOptionsInput, Seed, SeedInput } from "./options";
 export { BehaviourSchema, EmulatorOptionsSchema } from "./options";

@@ -31,7 +31,85 @@ export const DEFAULT_CUSTOM_ROLES: readonly Role[] = [{ id: 6, name: "Data Stewa
 
 export const GroupRefSchema = z.object({ id: z.int(), name: z.string() });
 export type GroupRef = z.infer<typeof GroupRefSchema>;
-export const DEFAULT_GROUPS: readonly GroupRef[] = [{ id: 1, name: "Default" }];
+/** The seeded group every new user lands in (Domo's "Default"); id 1 as the user examples show. */
+export const DEFAULT_GROUP_ID = 1;
+export const DEFAULT_GROUP_NAME = "Default";
+export const DEFAULT_GROUPS: readonly GroupRef[] = [{ id: DEFAULT_GROUP_ID, name: DEFAULT_GROUP_NAME }];
+
+/**
+ * A group as the emulator keeps it. Membership is not stored here: each user's `groups` refs are
+ * the one source of truth, so a user's `groups` field and a group's member list cannot disagree.
+ */
+export const StoredGroupSchema = z.object({
+  id: z.int().positive(),
+  name: z.string().min(1),
+  active: z.boolean(),
+  /** Domo's flag; here: new users also land in every active group that has it. */
+  default: z.boolean(),
+  /** The user whose token created it; absent for groups that came from a seed or a migration. */
+  creatorId: z.int().positive().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type StoredGroup = z.infer<typeof StoredGroupSchema>;
+
+/** A stored group with its members (ascending active user ids), for out-of-band readers. */
+export type GroupRecord = StoredGroup & { memberIds: number[] };
+
+/** Accepts what clients send for booleans: JSON booleans, or "true"/"false" in any case (pydomo sends `'true'`). */
+const boolLike = z.union([z.boolean(), z.string().regex(/^\s*(true|false)\s*$/i, "must be a boolean")]);
+
+export function toBool(value: boolean | string): boolean {
+  return typeof value === "boolean" ? value : value.trim().toLowerCase() === "true";
+}
+
+/** A group for seeding or out-of-band creation. */
+export const GroupInputSchema = z.object({
+  id: z.int().positive().optional(),
+  name: z.string().min(1),
+  active: z.boolean().optional(),
+  default: z.boolean().optional(),
+  creatorId: z.int().positive().optional(),
+  /** Users to put in the group (out-of-band: unknown ids are an error, deleted users are skipped). */
+  memberIds: z.array(z.int().positive()).optional(),
+});
+export type GroupInput = z.input<typeof GroupInputSchema>;
+
+/**
+ * The body of POST and PUT /v1/groups. Read-only fields the SDKs echo back (`id`, `creatorId`,
+ * `memberCount`; pydomo's request model even has `memberCount`) are accepted and ignored.
+ */
+export const GroupWriteSchema = z.object({
+  name: z.string().nullable().optional(),
+  active: boolLike.nullable().optional(),
+  default: boolLike.nullable().optional(),
+  id: z.unknown().optional(),
+  creatorId: z.unknown().optional(),
+  memberCount: z.unknown().optional(),
+});
+export type GroupWrite = z.infer<typeof GroupWriteSchema>;
+
+/** The group object on the wire, as the SDKs model it; `creatorId` omitted when unknown. */
+export const ApiGroupSchema = z.object({
+  id: z.int(),
+  name: z.string(),
+  active: z.boolean(),
+  default: z.boolean(),
+  creatorId: z.int().optional(),
+  memberCount: z.int(),
+});
+export type ApiGroup = z.infer<typeof ApiGroupSchema>;
+
+export function toApiGroup(group: StoredGroup, memberCount: number): ApiGroup {
+  return {
+    id: group.id,
+    name: group.name,
+    active: group.active,
+    default: group.default,
+    ...(group.creatorId === undefined ? {} : { creatorId: group.creatorId }),
+    memberCount,
+  };
+}
 
 /**
  * The user's optional free-text profile fields, taken from the model: every writable field

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { FaultSchema } from "./faults";
-import { RoleSchema, ScopeSchema, UserInputSchema } from "./model";
+import { GroupInputSchema, RoleSchema, ScopeSchema, UserInputSchema } from "./model";
 import { RateLimitSchema } from "./ratelimit";
 
 /**
@@ -35,6 +35,28 @@ export const BehaviourSchema = z.object({
   ownsContentStatus: z.union([z.literal(400), z.literal(409)]).default(400),
   /** Whether POST accepts `roleId` without `role`. */
   createAcceptsRoleIdAlone: z.boolean().default(true),
+
+  // ---- groups ----
+  /** 201 per Domo's group docs; pydomo accepts 200 too. */
+  groupCreateStatus: z.union([z.literal(200), z.literal(201)]).default(201),
+  /** A second group with a taken name on create or rename: 409, 400, or allowed. */
+  duplicateGroupName: z.union([z.literal(400), z.literal(409), z.literal("allow")]).default(409),
+  /** Whether `Sales` and `sales` count as the same group name. */
+  groupNameCaseInsensitive: z.boolean().default(true),
+  /** DELETE on a group that still has members: allowed (members leave it) or refused with 400. */
+  deleteGroupWithMembers: z.enum(["allow", "refuse"]).default("allow"),
+  /** Whether the seeded Default group (id 1) refuses DELETE, rename, deactivation and un-defaulting (400). */
+  protectDefaultGroup: z.boolean().default(true),
+  /** Removing a user from the Default group (id 1): refused with 400, or allowed. */
+  removeFromDefaultGroup: z.enum(["refuse", "allow"]).default("refuse"),
+  /** PUT of a member already in the group: 204 (idempotent), or refused. */
+  addMemberTwiceStatus: z.union([z.literal(204), z.literal(400), z.literal(409)]).default(204),
+  /** DELETE of a user who is not a member: 204 (idempotent) or 404. */
+  removeNonMemberStatus: z.union([z.literal(204), z.literal(404)]).default(204),
+  /** Adding a deleted or unknown user to a group: 404 or 400. */
+  addMissingUserStatus: z.union([z.literal(400), z.literal(404)]).default(404),
+  /** `GET /v1/groups/{id}/users` without `limit`: that many ids, or every member ("all"). */
+  groupUsersDefaultLimit: z.union([z.int().min(1).max(500), z.literal("all")]).default(50),
 });
 export type Behaviour = z.infer<typeof BehaviourSchema>;
 export const BehaviourPatchSchema = BehaviourSchema.partial();
@@ -54,6 +76,8 @@ export const SeedSchema = z.object({
   users: z.array(UserInputSchema).default([]),
   /** Custom roles (system roles 1-5 always exist); default: Data Steward (6). */
   roles: z.array(RoleSchema).optional(),
+  /** Groups besides the Default group (id 1, always seeded; a seed entry with id 1 replaces it). */
+  groups: z.array(GroupInputSchema).optional(),
 });
 export type Seed = z.infer<typeof SeedSchema>;
 export type SeedInput = z.input<typeof SeedSchema>;

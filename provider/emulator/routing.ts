@@ -10,6 +10,14 @@ export const ROUTE_KEYS = [
   "PUT /v1/users/{id}",
   "DELETE /v1/users/{id}",
   "POST /v1/users/bulk/emails",
+  "POST /v1/groups",
+  "GET /v1/groups",
+  "GET /v1/groups/{id}",
+  "PUT /v1/groups/{id}",
+  "DELETE /v1/groups/{id}",
+  "GET /v1/groups/{id}/users",
+  "PUT /v1/groups/{id}/users/{userId}",
+  "DELETE /v1/groups/{id}/users/{userId}",
 ] as const;
 export const RouteKeySchema = z.enum(ROUTE_KEYS);
 export type RouteKey = z.infer<typeof RouteKeySchema>;
@@ -21,7 +29,7 @@ export function isRouteKey(value: string): value is RouteKey {
 export const ADMIN_PREFIX = "/__admin";
 
 export type RouteMatch =
-  | { kind: "route"; key: RouteKey; id?: string }
+  | { kind: "route"; key: RouteKey; id?: string; userId?: string }
   | { kind: "admin"; path: string }
   /** A known path with a method it does not serve; `key` still names it for the counters. */
   | { kind: "methodNotAllowed"; key: string; allow: string[] }
@@ -32,35 +40,33 @@ export function normalisePath(path: string): string {
   return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
 }
 
-const PATTERNS: ReadonlyArray<{ pattern: string; test: (p: string) => string | null; methods: string[] }> = [
-  { pattern: "/oauth/token", test: (p) => (p === "/oauth/token" ? "" : null), methods: ["GET", "POST"] },
-  { pattern: "/v1/users", test: (p) => (p === "/v1/users" ? "" : null), methods: ["GET", "POST"] },
-  {
-    pattern: "/v1/users/bulk/emails",
-    test: (p) => (p === "/v1/users/bulk/emails" ? "" : null),
-    methods: ["POST"],
-  },
-  {
-    pattern: "/v1/users/{id}",
-    test: (p) => {
-      const m = /^\/v1\/users\/([^/]+)$/.exec(p);
-      return m ? (m[1] ?? null) : null;
-    },
-    methods: ["GET", "PUT", "DELETE"],
-  },
-];
+/** Path patterns; `{id}` and `{userId}` capture one path segment each. */
+const PATTERNS: ReadonlyArray<{ pattern: string; regex: RegExp; methods: string[] }> = [
+  { pattern: "/oauth/token", methods: ["GET", "POST"] },
+  { pattern: "/v1/users", methods: ["GET", "POST"] },
+  { pattern: "/v1/users/bulk/emails", methods: ["POST"] },
+  { pattern: "/v1/users/{id}", methods: ["GET", "PUT", "DELETE"] },
+  { pattern: "/v1/groups", methods: ["GET", "POST"] },
+  { pattern: "/v1/groups/{id}", methods: ["GET", "PUT", "DELETE"] },
+  { pattern: "/v1/groups/{id}/users", methods: ["GET"] },
+  { pattern: "/v1/groups/{id}/users/{userId}", methods: ["PUT", "DELETE"] },
+].map((p) => ({ ...p, regex: new RegExp(`^${p.pattern.replace(/\{(\w+)\}/g, "(?<$1>[^/]+)")}$`) }));
 
 /** Paths are matched case-sensitively, as Domo's gateway does. */
 export function matchRoute(method: string, rawPath: string): RouteMatch {
   const path = normalisePath(rawPath);
   if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) return { kind: "admin", path };
-  for (const { pattern, test, methods } of PATTERNS) {
-    const captured = test(path);
+  for (const { pattern, regex, methods } of PATTERNS) {
+    const captured = regex.exec(path);
     if (captured === null) continue;
     const key = `${method} ${pattern}`;
     if (!methods.includes(method)) return { kind: "methodNotAllowed", key, allow: methods };
     if (!isRouteKey(key)) return { kind: "notFound", key };
-    return captured === "" ? { kind: "route", key } : { kind: "route", key, id: captured };
+    const match: RouteMatch = { kind: "route", key };
+    const { id, userId } = captured.groups ?? {};
+    if (id !== undefined) match.id = id;
+    if (userId !== undefined) match.userId = userId;
+    return match;
   }
   return { kind: "notFound", key: `${method} (unmatched)` };
 }

@@ -19,11 +19,13 @@ import {
   SeedSchema,
 } from "./options";
 import { TokenBucket } from "./ratelimit";
+import { GroupsRoutes } from "./routes/groups";
 import { handleToken } from "./routes/oauth";
 import { type UsersRequest, UsersRoutes } from "./routes/users";
 import { matchRoute, type RouteKey, type RouteMatch } from "./routing";
 import { UserStore } from "./store";
 
+/** The routes behind a bearer token with the `user` scope: users and groups. */
 type UserRouteKey = Exclude<RouteKey, "GET /oauth/token" | "POST /oauth/token">;
 
 export interface RunningEmulator {
@@ -38,7 +40,7 @@ export interface RunningEmulator {
   counters(): Record<string, number>;
   resetCounters(): void;
   requestLog(): RequestLogEntry[];
-  /** Out-of-band access to the users, bypassing HTTP, auth, faults and validation. */
+  /** Out-of-band access to users and groups, bypassing HTTP, auth, faults and validation. */
   store: UserStore;
   behaviour(): Behaviour;
   setBehaviour(patch: Partial<Behaviour>): void;
@@ -87,6 +89,7 @@ export async function startEmulator(input: EmulatorOptionsInput = {}): Promise<R
   const metrics = new Metrics(options.requestLogLimit);
   const bucket = options.rateLimit === undefined ? undefined : new TokenBucket(options.rateLimit);
   const users = new UsersRoutes({ store, behaviour: () => behaviour, customer: options.customer });
+  const groups = new GroupsRoutes({ store, behaviour: () => behaviour });
   const closing = new AbortController();
 
   const setBehaviour = (patch: Partial<Behaviour>): void => {
@@ -101,7 +104,7 @@ export async function startEmulator(input: EmulatorOptionsInput = {}): Promise<R
     expireTokens: () => tokens.expireAll(),
   };
 
-  /** The Users API, by route key (the token routes answer before any token is checked). */
+  /** The Users and Groups APIs, by route key (the token routes answer before any token is checked). */
   const userRoutes: Record<UserRouteKey, (request: UsersRequest) => ApiResponse | Promise<ApiResponse>> = {
     "POST /v1/users": (r) => users.create(r),
     "GET /v1/users": (r) => users.list(r),
@@ -109,6 +112,14 @@ export async function startEmulator(input: EmulatorOptionsInput = {}): Promise<R
     "PUT /v1/users/{id}": (r) => users.update(r),
     "DELETE /v1/users/{id}": (r) => users.remove(r),
     "POST /v1/users/bulk/emails": (r) => users.bulkEmails(r),
+    "POST /v1/groups": (r) => groups.create(r),
+    "GET /v1/groups": (r) => groups.list(r),
+    "GET /v1/groups/{id}": (r) => groups.get(r),
+    "PUT /v1/groups/{id}": (r) => groups.update(r),
+    "DELETE /v1/groups/{id}": (r) => groups.remove(r),
+    "GET /v1/groups/{id}/users": (r) => groups.listUsers(r),
+    "PUT /v1/groups/{id}/users/{userId}": (r) => groups.addUser(r),
+    "DELETE /v1/groups/{id}/users/{userId}": (r) => groups.removeUser(r),
   };
 
   async function route(
@@ -133,7 +144,7 @@ export async function startEmulator(input: EmulatorOptionsInput = {}): Promise<R
     if (!claims.scope.includes("user")) {
       throw new ApiError(403, "The access token does not have the user scope");
     }
-    const request = { id: match.id, query, body };
+    const request = { id: match.id, userId: match.userId, actingUserId: claims.userId, query, body };
     return userRoutes[match.key](request);
   }
 

@@ -6,12 +6,19 @@ import { z } from "zod";
 import {
   ADMIN_ROLE_ID,
   DEFAULT_CUSTOM_ROLES,
-  DEFAULT_GROUPS,
+  DEFAULT_GROUP_ID,
+  DEFAULT_GROUP_NAME,
   DEFAULT_ROLE_ID,
+  type GroupInput,
+  GroupInputSchema,
+  type GroupRecord,
+  type GroupRef,
   isoSeconds,
   OPTIONAL_TEXT_FIELDS,
   type Role,
   RoleSchema,
+  type StoredGroup,
+  StoredGroupSchema,
   type StoredUser,
   StoredUserSchema,
   SYSTEM_ROLES,
@@ -23,6 +30,8 @@ import { GroupCommitter } from "./persist";
 
 /** Ids look like Domo's (10 digits) and ascend, so paging by id is stable. */
 export const FIRST_USER_ID = 1_000_000_001;
+/** Group ids are 9 digits, so a group id can never be mistaken for a user id in a test. */
+export const FIRST_GROUP_ID = 100_000_001;
 
 export const StateFileSchema = z.object({
   format: z.literal("pulumi-domo-emulator/1"),
@@ -34,6 +43,9 @@ export const StateFileSchema = z.object({
   clients: z.array(ClientSchema.required({ userId: true })),
   customRoles: z.array(RoleSchema),
   users: z.array(StoredUserSchema),
+  /** Absent in files written before groups existed: then rebuilt from the users' `groups` refs. */
+  nextGroupId: z.int().positive().optional(),
+  groups: z.array(StoredGroupSchema).optional(),
 });
 export type StateFile = z.infer<typeof StateFileSchema>;
 
@@ -54,6 +66,8 @@ export class UserStore {
   private users = new Map<number, StoredUser>();
   private activeSorted: StoredUser[] | undefined;
   private nextUserId = FIRST_USER_ID;
+  private groups = new Map<number, StoredGroup>();
+  private nextGroupId = FIRST_GROUP_ID;
   private customRoles: Role[] = [];
   private clientList: ResolvedClient[] = [];
   private signingKey = "";
@@ -138,6 +152,78 @@ export class UserStore {
     return this.clientList.map((c) => ({ ...c, scopes: [...c.scopes] }));
   }
 
+  /** Every group, ascending id, with its members; copies. */
+  listGroups(): GroupRecord[] {
+    const members = this.membersByGroup();
+    return this.sortedGroups().map((g) => ({ ...g, memberIds: members.get(g.id) ?? [] }));
+  }
+
+  getGroup(id: number): GroupRecord | undefined {
+    const group = this.groups.get(id);
+    return group === undefined ? undefined : { ...group, memberIds: this.memberIds(id) };
+  }
+
+  /**
+   * Creates a group directly, skipping the API's checks (duplicate names allowed) so tests can
+   * build any state. `memberIds` must name existing users; deleted ones are skipped.
+   */
+  async createGroup(input: GroupInput): Promise<GroupRecord> {
+    const parsed = GroupInputSchema.parse(input);
+    if (parsed.id !== undefined && this.groups.has(parsed.id)) throw new Error(`Group ${parsed.id} exists`);
+    for (const userId of parsed.memberIds ?? []) {
+      if (!this.users.has(userId)) throw new Error(`No user ${userId}`);
+    }
+    const now = isoSeconds(Date.now());
+    const group: StoredGroup = {
+      id: parsed.id ?? this.allocateGroupId(),
+      name: parsed.name,
+      active: parsed.active ?? true,
+      default: parsed.default ?? false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (parsed.creatorId !== undefined) group.creatorId = parsed.creatorId;
+    this.setGroup(group);
+    for (const userId of parsed.memberIds ?? []) this.setMembership(group.id, userId, true);
+    await this.commit();
+    return this.getGroup(group.id) as GroupRecord;
+  }
+
+  /** Patches a group directly (a rename shows in every member's `groups`). */
+  async updateGroup(
+    id: number,
+    patch: Partial<Pick<StoredGroup, "name" | "active" | "default" | "creatorId">>,
+  ): Promise<GroupRecord> {
+    const current = this.groups.get(id);
+    if (current === undefined) throw new Error(`No group ${id}`);
+    const next = StoredGroupSchema.parse({ ...current, ...patch, id, updatedAt: isoSeconds(Date.now()) });
+    await this.putGroup(next);
+    return this.getGroup(id) as GroupRecord;
+  }
+
+  /** Deletes a group and takes it off every member; false when there is no such group. */
+  async deleteGroup(id: number): Promise<boolean> {
+    if (!this.groups.has(id)) return false;
+    await this.removeGroup(id);
+    return true;
+  }
+
+  /** Adds a user to a group; false when it already was a member. Deleted users cannot join. */
+  async addMember(groupId: number, userId: number): Promise<boolean> {
+    this.requireMembership(groupId, userId);
+    const changed = this.setMembership(groupId, userId, true);
+    await this.commit();
+    return changed;
+  }
+
+  /** Takes a user out of a group; false when it was not a member. */
+  async removeMember(groupId: number, userId: number): Promise<boolean> {
+    this.requireMembership(groupId, userId);
+    const changed = this.setMembership(groupId, userId, false);
+    await this.commit();
+    return changed;
+  }
+
   // ---- internal, for the routes ----
 
   roleById(id: number): Role | undefined {
@@ -183,12 +269,101 @@ export class UserStore {
     return id;
   }
 
+  // ---- groups, for the routes ----
+
+  /** The live record; callers must treat it as immutable and write changes through putGroup(). */
+  peekGroup(id: number): StoredGroup | undefined {
+    return this.groups.get(id);
+  }
+
+  sortedGroups(): StoredGroup[] {
+    return [...this.groups.values()].sort((a, b) => a.id - b.id);
+  }
+
+  findGroupByName(name: string, caseInsensitive: boolean, exceptId?: number): StoredGroup | undefined {
+    const wanted = caseInsensitive ? name.toLowerCase() : name;
+    return this.sortedGroups().find(
+      (g) => g.id !== exceptId && (caseInsensitive ? g.name.toLowerCase() : g.name) === wanted,
+    );
+  }
+
+  /** Active members of a group, ascending user id. */
+  memberIds(groupId: number): number[] {
+    return this.activeUsers()
+      .filter((u) => u.groups.some((g) => g.id === groupId))
+      .map((u) => u.id);
+  }
+
+  /** Active members of every group, in one pass over the users. */
+  membersByGroup(): Map<number, number[]> {
+    const members = new Map<number, number[]>();
+    for (const user of this.activeUsers()) {
+      for (const ref of user.groups) {
+        const list = members.get(ref.id);
+        if (list === undefined) members.set(ref.id, [user.id]);
+        else list.push(user.id);
+      }
+    }
+    return members;
+  }
+
+  /** What a new user's `groups` starts as: every active group flagged `default`, ascending id. */
+  defaultGroupRefs(): GroupRef[] {
+    return this.sortedGroups()
+      .filter((g) => g.active && g.default)
+      .map((g) => ({ id: g.id, name: g.name }));
+  }
+
+  allocateGroupId(): number {
+    const id = this.nextGroupId;
+    this.nextGroupId += 1;
+    return id;
+  }
+
+  /** Stores a group (a new name is copied into every member's `groups`), then resolves once durable. */
+  putGroup(group: StoredGroup): Promise<void> {
+    this.setGroup(group);
+    return this.commit();
+  }
+
+  /** Deletes a group and its memberships, then resolves once durable. */
+  removeGroup(id: number): Promise<void> {
+    this.groups.delete(id);
+    for (const user of this.users.values()) {
+      if (user.groups.some((g) => g.id === id)) {
+        this.users.set(user.id, { ...user, groups: user.groups.filter((g) => g.id !== id) });
+      }
+    }
+    this.activeSorted = undefined;
+    return this.commit();
+  }
+
+  /** Adds or removes one membership in memory; true when it changed anything. Commit separately. */
+  setMembership(groupId: number, userId: number, member: boolean): boolean {
+    const user = this.users.get(userId);
+    const group = this.groups.get(groupId);
+    if (user === undefined || group === undefined || user.deleted) return false;
+    const has = user.groups.some((g) => g.id === groupId);
+    if (has === member) return false;
+    const groups = member
+      ? [...user.groups, { id: group.id, name: group.name }]
+      : user.groups.filter((g) => g.id !== groupId);
+    this.users.set(userId, { ...user, groups });
+    this.activeSorted = undefined;
+    return true;
+  }
+
+  /** Makes the in-memory membership change durable (after setMembership()). */
+  commitMembership(): Promise<void> {
+    return this.commit();
+  }
+
   /**
    * Stores the record synchronously, then resolves once it is durable. Rejects (and the change is
    * rolled back) if the data file could not be written.
    */
   put(user: StoredUser): Promise<void> {
-    this.users.set(user.id, user);
+    this.users.set(user.id, this.withGroupRefs(user));
     if (user.id >= this.nextUserId) this.nextUserId = user.id + 1;
     this.activeSorted = undefined;
     return this.commit();
@@ -214,6 +389,71 @@ export class UserStore {
     return this.committer === undefined ? Promise.resolve() : this.committer.commit();
   }
 
+  private setGroup(group: StoredGroup): void {
+    const renamed = this.groups.get(group.id)?.name !== group.name;
+    this.groups.set(group.id, group);
+    if (group.id >= this.nextGroupId && group.id >= FIRST_GROUP_ID) this.nextGroupId = group.id + 1;
+    if (!renamed) return;
+    for (const user of this.users.values()) {
+      if (user.groups.some((g) => g.id === group.id)) {
+        const groups = user.groups.map((g) => (g.id === group.id ? { id: g.id, name: group.name } : g));
+        this.users.set(user.id, { ...user, groups });
+      }
+    }
+    this.activeSorted = undefined;
+  }
+
+  /**
+   * A user's `groups` as the store keeps them: a deleted user is in no group; each ref carries its
+   * group's current name; a ref to a group not yet known (seeds, out-of-band writes, old data
+   * files) creates that group, named as the ref names it.
+   */
+  private withGroupRefs(user: StoredUser): StoredUser {
+    if (user.deleted) return user.groups.length === 0 ? user : { ...user, groups: [] };
+    const seen = new Set<number>();
+    const groups: GroupRef[] = [];
+    for (const ref of user.groups) {
+      if (seen.has(ref.id)) continue;
+      seen.add(ref.id);
+      let group = this.groups.get(ref.id);
+      if (group === undefined) {
+        const now = isoSeconds(Date.now());
+        group = {
+          id: ref.id,
+          name: ref.name,
+          active: true,
+          default: ref.id === DEFAULT_GROUP_ID,
+          createdAt: now,
+          updatedAt: now,
+        };
+        this.setGroup(group);
+      }
+      groups.push({ id: group.id, name: group.name });
+    }
+    return { ...user, groups };
+  }
+
+  private requireMembership(groupId: number, userId: number): void {
+    if (!this.groups.has(groupId)) throw new Error(`No group ${groupId}`);
+    const user = this.users.get(userId);
+    if (user === undefined) throw new Error(`No user ${userId}`);
+    if (user.deleted) throw new Error(`User ${userId} has been deleted`);
+  }
+
+  private seedDefaultGroup(): void {
+    const now = isoSeconds(Date.now());
+    this.groups = new Map();
+    this.nextGroupId = FIRST_GROUP_ID;
+    this.setGroup({
+      id: DEFAULT_GROUP_ID,
+      name: DEFAULT_GROUP_NAME,
+      active: true,
+      default: true,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
   private initialise(config: StoreConfig): void {
     this.signingKey = randomBytes(32).toString("base64url");
     this.customRoles = (config.seed?.roles ?? DEFAULT_CUSTOM_ROLES).map((r) => ({ ...r }));
@@ -223,6 +463,27 @@ export class UserStore {
       }
     }
     const now = Date.now();
+    this.seedDefaultGroup();
+    const seedGroups = (config.seed?.groups ?? []).map((g) => GroupInputSchema.parse(g));
+    for (const group of seedGroups) {
+      if (group.id !== undefined && group.id >= this.nextGroupId) this.nextGroupId = group.id + 1;
+    }
+    const seedGroupIds: number[] = [];
+    for (const group of seedGroups) {
+      const id = group.id ?? this.allocateGroupId();
+      if (seedGroupIds.includes(id)) throw new Error(`Seed has two groups with id ${id}`);
+      seedGroupIds.push(id);
+      const stamp = isoSeconds(now);
+      this.setGroup({
+        id,
+        name: group.name,
+        active: group.active ?? true,
+        default: group.default ?? id === DEFAULT_GROUP_ID,
+        ...(group.creatorId === undefined ? {} : { creatorId: group.creatorId }),
+        createdAt: stamp,
+        updatedAt: stamp,
+      });
+    }
     const seedUsers = (config.seed?.users ?? []).map((u) => UserInputSchema.parse(u));
     const seedsHaveAdmin = seedUsers.some((u) => !u.deleted && this.resolveSeedRole(u) === ADMIN_ROLE_ID);
     const inputs = seedsHaveAdmin
@@ -238,8 +499,15 @@ export class UserStore {
     for (const input of inputs) {
       const user = this.fromInput(input, now);
       if (this.users.has(user.id)) throw new Error(`Seed has two users with id ${user.id}`);
-      this.users.set(user.id, user);
+      this.users.set(user.id, this.withGroupRefs(user));
     }
+    seedGroups.forEach((group, at) => {
+      for (const userId of group.memberIds ?? []) {
+        if (!this.users.has(userId))
+          throw new Error(`Seed group "${group.name}" names unknown user ${userId}`);
+        this.setMembership(seedGroupIds[at] as number, userId, true);
+      }
+    });
     this.activeSorted = undefined;
     this.clientList = [];
     this.mergeClients(
@@ -286,7 +554,7 @@ export class UserStore {
       roleId: this.resolveSeedRole(input),
       createdAt: input.createdAt ?? now,
       updatedAt: input.updatedAt ?? input.createdAt ?? now,
-      groups: (input.groups ?? DEFAULT_GROUPS).map((g) => ({ ...g })),
+      groups: (input.groups ?? this.defaultGroupRefs()).map((g) => ({ ...g })),
     };
     for (const field of OPTIONAL_TEXT_FIELDS) {
       const value = input[field];
@@ -303,7 +571,16 @@ export class UserStore {
   }
 
   private load(state: StateFile): void {
-    this.users = new Map(state.users.map((u) => [u.id, u]));
+    if (state.groups === undefined) {
+      // A data file from before groups: the Default group plus every group its users name.
+      this.seedDefaultGroup();
+      this.users = new Map();
+      for (const user of state.users) this.users.set(user.id, this.withGroupRefs(user));
+    } else {
+      this.groups = new Map(state.groups.map((g) => [g.id, g]));
+      this.nextGroupId = state.nextGroupId ?? FIRST_GROUP_ID;
+      this.users = new Map(state.users.map((u) => [u.id, u]));
+    }
     this.activeSorted = undefined;
     this.nextUserId = state.nextUserId;
     this.customRoles = state.customRoles;
@@ -321,6 +598,8 @@ export class UserStore {
       clients: this.clientList,
       customRoles: this.customRoles,
       users: [...this.users.values()].sort((a, b) => a.id - b.id),
+      nextGroupId: this.nextGroupId,
+      groups: this.sortedGroups(),
     };
   }
 }

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { type EmulatorOptionsInput, type RunningEmulator, startEmulator } from "../../provider/emulator";
 import { TokenResponseSchema } from "../../provider/emulator/auth";
 import { GatewayErrorSchema, OAuthErrorBodySchema } from "../../provider/emulator/errors";
-import { ApiUserSchema, TombstoneSchema } from "../../provider/emulator/model";
+import { ApiGroupSchema, ApiUserSchema, TombstoneSchema } from "../../provider/emulator/model";
 
 /** A response read fully, with the body parsed when it is JSON. */
 export interface Reply {
@@ -17,10 +17,14 @@ export interface Reply {
 
 // Strict, so a test fails if the emulator answers a field it must omit (timezone on create, nulls).
 const strictUser = z.strictObject(ApiUserSchema.shape);
+const strictGroup = z.strictObject(ApiGroupSchema.shape);
 
 export const as = {
   user: (r: Reply) => strictUser.parse(r.json),
   users: (r: Reply) => z.array(strictUser).parse(r.json),
+  group: (r: Reply) => strictGroup.parse(r.json),
+  groups: (r: Reply) => z.array(strictGroup).parse(r.json),
+  ids: (r: Reply) => z.array(z.int()).parse(r.json),
   tombstone: (r: Reply) => z.strictObject(TombstoneSchema.shape).parse(r.json),
   gateway: (r: Reply) => z.strictObject(GatewayErrorSchema.shape).parse(r.json),
   oauthError: (r: Reply) => z.strictObject(OAuthErrorBodySchema.shape).parse(r.json),

@@ -3,7 +3,6 @@ import { type ApiResponse, parseJson } from "../http";
 import {
   ADMIN_ROLE_ID,
   type ApiUser,
-  DEFAULT_GROUPS,
   isoSeconds,
   OPTIONAL_TEXT_FIELDS,
   type RenderContext,
@@ -25,12 +24,16 @@ export interface UsersDeps {
 
 export interface UsersRequest {
   id?: string;
+  /** The `{userId}` of /v1/groups/{id}/users/{userId}. */
+  userId?: string;
+  /** The user the bearer token acts as. */
+  actingUserId?: number;
   query: URLSearchParams;
   body: Buffer;
 }
 
-const DEFAULT_LIMIT = 50;
-const MAX_LIMIT = 500;
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 500;
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
 
 export class UsersRoutes {
@@ -58,7 +61,7 @@ export class UsersRoutes {
       roleId,
       createdAt: now,
       updatedAt: now,
-      groups: DEFAULT_GROUPS.map((g) => ({ ...g })),
+      groups: store.defaultGroupRefs(),
     };
     applyOptionalFields(user, input, "merge");
     if (invite) user.invited = true;
@@ -67,19 +70,7 @@ export class UsersRoutes {
   }
 
   list(req: UsersRequest): ApiResponse {
-    const behaviour = this.deps.behaviour();
-    let limit = intParam(req.query, "limit") ?? DEFAULT_LIMIT;
-    let offset = intParam(req.query, "offset") ?? 0;
-    if (limit < 1 || limit > MAX_LIMIT) {
-      if (behaviour.limitOutOfRange === "error") {
-        throw new ApiError(400, `limit must be between 1 and ${MAX_LIMIT}`);
-      }
-      limit = Math.min(MAX_LIMIT, Math.max(1, limit));
-    }
-    if (offset < 0) {
-      if (behaviour.limitOutOfRange === "error") throw new ApiError(400, "offset must not be negative");
-      offset = 0;
-    }
+    const { limit, offset } = pageParams(req.query, this.deps.behaviour());
     const page = this.deps.store.activeUsers().slice(offset, offset + limit);
     return { status: 200, body: page.map((u) => toApiUser(u, this.render)) };
   }
@@ -286,9 +277,39 @@ function parseWriteBody(body: Buffer): UserWrite {
 }
 
 function parseUserId(raw: string | undefined): number {
+  return parsePathId(raw, "user");
+}
+
+/** A numeric path segment; anything else is 400, as a Spring type mismatch is. */
+export function parsePathId(raw: string | undefined, what: "user" | "group"): number {
   const id = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(id)) throw new ApiError(400, `Invalid user id: ${raw ?? ""}`);
+  if (!Number.isSafeInteger(id)) throw new ApiError(400, `Invalid ${what} id: ${raw ?? ""}`);
   return id;
+}
+
+/**
+ * `limit`/`offset` of a listing: limit defaults to `defaultLimit` (null = no limit), at most
+ * 500; out-of-range values are clamped or refused by `limitOutOfRange`; non-integers are 400.
+ */
+export function pageParams(
+  query: URLSearchParams,
+  behaviour: Behaviour,
+  defaultLimit: number | null = DEFAULT_LIMIT,
+): { limit: number; offset: number } {
+  let limit = intParam(query, "limit") ?? defaultLimit;
+  let offset = intParam(query, "offset") ?? 0;
+  if (limit === null) limit = Number.MAX_SAFE_INTEGER;
+  else if (limit < 1 || limit > MAX_LIMIT) {
+    if (behaviour.limitOutOfRange === "error") {
+      throw new ApiError(400, `limit must be between 1 and ${MAX_LIMIT}`);
+    }
+    limit = Math.min(MAX_LIMIT, Math.max(1, limit));
+  }
+  if (offset < 0) {
+    if (behaviour.limitOutOfRange === "error") throw new ApiError(400, "offset must not be negative");
+    offset = 0;
+  }
+  return { limit, offset };
 }
 
 /** pydomo sends `True`/`False`; any casing of true/false is accepted. */
