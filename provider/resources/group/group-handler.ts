@@ -96,6 +96,8 @@ export class GroupHandler {
     } catch (e) {
       if (isDomoError(e) && (e.kind === "conflict" || e.kind === "rejected")) {
         const existing = await groups.findByName(decl.name, { fresh: true });
+        // Created since the shared listing was taken: adopt it after all, if asked to.
+        if (existing && decl.adoptExisting) return this.adopt(existing, decl, inputs);
         if (existing) throw existsError(decl.name, existing.id);
       }
       throw e;
