@@ -75,6 +75,22 @@ function whenKnown<T>(value: pulumi.Input<T> | undefined, check: (v: T) => void)
     });
 }
 
+/**
+ * The input passed through `check` once it is known: a plain value now, an output when it
+ * resolves. A failed check fails the input, so the resource is never registered and its
+ * provider never writes (a check beside the input would let a resource in flight proceed).
+ */
+function gated<T>(value: pulumi.Input<T>, check: (v: T) => void): pulumi.Input<T> {
+  if (!pulumi.Output.isInstance(value) && !(value instanceof Promise)) {
+    check(value as T);
+    return value;
+  }
+  return pulumi.output(value).apply((v) => {
+    if (v !== undefined && v !== null) check(v as T);
+    return v;
+  }) as pulumi.Input<T>;
+}
+
 function claimName(resourceName: string, name: string): void {
   const seen = declaredHere().names;
   const key = groupNameKey(name);
@@ -159,7 +175,7 @@ export class DomoGroupMembers extends pulumi.dynamic.Resource {
   constructor(name: string, args: DomoGroupMembersArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = { ...args };
     for (const key of groupMembersOutputKeys) if (!(key in props)) props[key] = undefined;
-    whenKnown(args.groupId, (g) => claimGroup("members", name, g));
+    props.groupId = gated(args.groupId, (g) => claimGroup("members", name, g));
     super(serializedGroupMembersProvider, name, props, opts, "domo", "GroupMembers");
   }
 }
@@ -177,7 +193,7 @@ export class DomoGroupMembership extends pulumi.dynamic.Resource {
   constructor(name: string, args: DomoGroupMembershipArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = { ...args };
     for (const key of groupMembershipOutputKeys) if (!(key in props)) props[key] = undefined;
-    whenKnown(args.groupId, (g) => claimGroup("membership", name, g));
+    props.groupId = gated(args.groupId, (g) => claimGroup("membership", name, g));
     super(serializedGroupMembershipProvider, name, props, opts, "domo", "GroupMembership");
   }
 }
