@@ -4,6 +4,7 @@
  * The package root names only what a Pulumi program or a script around one uses:
  * - `DomoUser`: one account, as a Pulumi dynamic resource.
  * - `DomoUserDirectory`: a users file (or array) as one `DomoUser` per entry.
+ * - `DomoGroup`, `DomoGroupMembers` (authoritative) and `DomoGroupMembership` (additive).
  * - the users-file functions: load, parse, declare, render, audit.
  * - `DomoClient`: the Domo Users API client (OAuth, polite retries, shared rate limit).
  *
@@ -19,9 +20,11 @@ export {
   DomoError,
   type DomoErrorDetails,
   type DomoErrorKind,
+  type DomoGroupRecord,
   type DomoUserRecord,
   domoErrorKinds,
   type FetchLike,
+  type GroupsApi,
   isDomoError,
   type LogSink,
   type UsersApi,
@@ -29,6 +32,9 @@ export {
 export {
   type DeletionPolicy,
   deletionPolicies,
+  type GroupDeclarationInput,
+  type GroupMembersDeclarationInput,
+  type GroupMembershipDeclarationInput,
   type SystemRole,
   systemRoles,
   type UserDeclaration,
@@ -37,6 +43,21 @@ export {
 } from "./model";
 // The directory's public surface is its own index: one list of names, not two.
 export * from "./resources/directory";
+export {
+  DomoGroup,
+  type DomoGroupArgs,
+  DomoGroupMembers,
+  type DomoGroupMembersArgs,
+  DomoGroupMembership,
+  type DomoGroupMembershipArgs,
+  type DomoIdInput,
+  domoGroupMembershipType,
+  domoGroupMembersType,
+  domoGroupType,
+  serializedGroupMembershipProvider,
+  serializedGroupMembersProvider,
+  serializedGroupProvider,
+} from "./resources/group";
 // The provider object DomoUser hands to Pulumi; exported so tooling can serialize it the way a
 // program does (tests measure the `__provider` it becomes).
 export { DomoUser, type DomoUserArgs, domoUserType, serializedUserProvider } from "./resources/user";

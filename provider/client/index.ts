@@ -1,5 +1,6 @@
 import { TokenManager } from "./auth";
 import { type ClientSettings, type ClientSettingsInput, parseClientSettings } from "./config";
+import { GroupsApi } from "./groups";
 import { RequestLimiter } from "./limiter";
 import { DebugLog, type LogSink, Redactor } from "./log";
 import { retryPolicy } from "./retry";
@@ -8,6 +9,7 @@ import { UsersApi } from "./users";
 
 export * from "./config";
 export * from "./errors";
+export { GroupsApi, maxGroupPageSize } from "./groups";
 export type { LogSink } from "./log";
 export { type RetryPolicy, retryDelay, retryPolicy } from "./retry";
 export * from "./schemas";
@@ -24,11 +26,12 @@ export interface DomoClientOptions {
 
 /**
  * The one Domo client of a process: every call, whatever resource makes it, shares its
- * token, limiter and user listing.
+ * token, limiter, user listing and group listings.
  */
 export class DomoClient {
   readonly settings: ClientSettings;
   readonly users: UsersApi;
+  readonly groups: GroupsApi;
   readonly tokens: TokenManager;
   readonly limiter: RequestLimiter;
   readonly redactor: Redactor;
@@ -59,6 +62,7 @@ export class DomoClient {
       tokens: this.tokens,
     });
     this.users = new UsersApi(this.transport, this.settings, log, common);
+    this.groups = new GroupsApi(this.transport, this.settings, log, common);
   }
 
   /** The settings as they may be shown to a person: the secret masked. */

@@ -89,3 +89,29 @@ export const gatewayErrorSchema = z.looseObject({
 /** The writable fields of a user (what create and update send) come from the model. */
 export type { UserWrite, UserWriteField } from "../model/user";
 export { userWriteFields };
+
+/** A group as Domo sends it (`{id, name, active, default, creatorId, memberCount}`), tolerant. */
+export const domoGroupSchema = z.looseObject({
+  id: numericId,
+  name: z.string(),
+  active: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? undefined),
+  default: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? undefined),
+  creatorId: numericId.nullish().transform((v) => v ?? undefined),
+  memberCount: z
+    .number()
+    .nullish()
+    .transform((v) => v ?? undefined),
+});
+export type DomoGroupRecord = z.infer<typeof domoGroupSchema>;
+export const domoGroupListSchema = z.array(domoGroupSchema);
+
+/** GET /v1/groups/{id}/users: an array of user ids (numbers, digit strings, or `{id}` objects). */
+export const domoGroupMemberListSchema = z.array(
+  z.union([numericId, z.looseObject({ id: numericId }).transform((u) => u.id)]),
+);

@@ -18,6 +18,9 @@ async function inFreshProcess<T>(script: string): Promise<T> {
 const rootExports = [
   "DomoClient",
   "DomoError",
+  "DomoGroup",
+  "DomoGroupMembers",
+  "DomoGroupMembership",
   "DomoUser",
   "DomoUserDirectory",
   "UserDirectoryError",
@@ -26,6 +29,9 @@ const rootExports = [
   "declareUsers",
   "deletionPolicies",
   "domoErrorKinds",
+  "domoGroupMembershipType",
+  "domoGroupMembersType",
+  "domoGroupType",
   "domoUserDirectoryType",
   "domoUserType",
   "entriesFromLive",
@@ -37,6 +43,9 @@ const rootExports = [
   "planDirectoryUsers",
   "readDirectory",
   "renderUsersFile",
+  "serializedGroupMembershipProvider",
+  "serializedGroupMembersProvider",
+  "serializedGroupProvider",
   "serializedUserProvider",
   "systemRoles",
   "userDeclarationSchema",
@@ -97,6 +106,10 @@ describe("the package's entry points (built dist/)", function () {
         '  require.resolve("pulumi-domo/dist/resources/user/runtime.js"),',
         '  require.resolve("pulumi-domo/dist/resources/user/serialized-provider.js"),',
         '  require.resolve("pulumi-domo/dist/model/deletion-guard.js"),',
+        '  require.resolve("pulumi-domo/dist/resources/group/runtime.js"),',
+        '  require.resolve("pulumi-domo/dist/resources/group/serialized-provider.js"),',
+        '  require.resolve("pulumi-domo/dist/resources/group/serialized-members-provider.js"),',
+        '  require.resolve("pulumi-domo/dist/resources/group/serialized-membership-provider.js"),',
         "].map((f) => require('fs').realpathSync(f))))",
       ].join("\n"),
     );
@@ -104,6 +117,10 @@ describe("the package's entry points (built dist/)", function () {
       path.join(dist, "resources", "user", "runtime.js"),
       path.join(dist, "resources", "user", "serialized-provider.js"),
       path.join(dist, "model", "deletion-guard.js"),
+      path.join(dist, "resources", "group", "runtime.js"),
+      path.join(dist, "resources", "group", "serialized-provider.js"),
+      path.join(dist, "resources", "group", "serialized-members-provider.js"),
+      path.join(dist, "resources", "group", "serialized-membership-provider.js"),
     ]);
   });
 });
