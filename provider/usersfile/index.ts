@@ -6,6 +6,7 @@ export { type AuditReport, auditReportSchema, auditUsers, formatAuditReport } fr
 export { isUsersFileError, UsersFileError } from "./errors";
 export { type ExportedUsers, entriesFromLive } from "./export";
 export {
+  type DeclaredGroup,
   type DeclaredUser,
   declareUsers,
   entryOf,
@@ -21,8 +22,11 @@ export {
   type UsersFileDefaults,
   type UsersFileDefaultsInput,
   type UsersFileEntryInput,
+  type UsersFileGroup,
+  type UsersFileGroupInput,
   type UsersFileProblem,
   usersFileDefaultsSchema,
   usersFileEntrySchema,
+  usersFileGroupSchema,
   usersFileProblemSchema,
 } from "./schema";

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { groupNameKey } from "../model/group";
 import { parseDeclaration, type UserDeclaration, unknownValue, userDeclarationSchema } from "../model/user";
 import { UsersFileError } from "./errors";
 import {
@@ -10,8 +11,12 @@ import {
   type UsersFileDefaults,
   type UsersFileDefaultsInput,
   type UsersFileEntryInput,
+  type UsersFileGroup,
+  type UsersFileGroupInput,
   type UsersFileProblem,
+  userGroupsSchema,
   usersFileDefaultsSchema,
+  usersFileGroupSchema,
   usersFileSchema,
 } from "./schema";
 
@@ -19,6 +24,8 @@ import {
 export interface DeclaredUser {
   /** An existing Domo user to take over (Pulumi `import`), when the entry names one. */
   id?: number | undefined;
+  /** The groups (as declared under `groups:`, by their declared name) the user belongs to. */
+  groups: string[];
   declaration: UserDeclaration;
   /** Position in `users:` (0-based, as in problem paths). */
   index: number;
@@ -26,10 +33,17 @@ export interface DeclaredUser {
   line?: number | undefined;
 }
 
+/** One declared group and where it came from. */
+export interface DeclaredGroup extends UsersFileGroup {
+  index: number;
+  line?: number | undefined;
+}
+
 export interface UsersFile {
   /** The file name as given (used in messages), or a label for declarations from a program. */
   file: string;
   defaults: UsersFileDefaults;
+  groups: DeclaredGroup[];
   users: DeclaredUser[];
 }
 
@@ -39,7 +53,6 @@ type Locate = (path: readonly PathSegment[]) => number | undefined;
 /** Properties Domo sets: declaring them is a mistake worth naming rather than ignoring. */
 const readOnlyFields: Record<string, string> = {
   userId: "userId is Domo's id of the user; to take over an existing account, write id: <its id>",
-  groups: "groups is reported by Domo and cannot be declared here",
   image: "image is set by Domo (the avatar) and cannot be declared",
   createdAt: "createdAt is set by Domo and cannot be declared",
   updatedAt: "updatedAt is set by Domo and cannot be declared",
@@ -127,9 +140,14 @@ export function declareUsers(
   users: readonly UsersFileEntryInput[],
   defaults: UsersFileDefaultsInput = {},
   label = "users",
+  groups?: readonly UsersFileGroupInput[],
 ): UsersFile {
   try {
-    return validateDocument({ defaults, users }, label, () => undefined);
+    return validateDocument(
+      { defaults, users, ...(groups === undefined ? {} : { groups }) },
+      label,
+      () => undefined,
+    );
   } catch (e) {
     if (e instanceof UsersFileError) throw e;
     throw fileProblem(
@@ -142,7 +160,7 @@ export function declareUsers(
 /** A parsed user as an entry again (for `renderUsersFile`): its declaration plus its id. */
 export function entryOf(user: DeclaredUser): UsersFileEntryInput {
   const { importId: _taken, ...rest } = user.declaration;
-  return { ...rest, id: user.id };
+  return { ...rest, id: user.id, ...(user.groups.length > 0 ? { groups: user.groups } : {}) };
 }
 
 /**
@@ -191,6 +209,8 @@ export function validateDocument(
   }
 
   const defaults = layerDefaults(baseDefaults, validateDefaults(root.defaults, report));
+  const groups = validateGroups(root.groups, file, locate, report);
+  const groupsByKey = new Map(groups.map((g) => [groupNameKey(g.name), g]));
   const rawUsers = Array.isArray(root.users) ? root.users : [];
   const users: DeclaredUser[] = [];
   const seenEmails = new Map<string, { index: number; line: number | undefined }>();
@@ -218,11 +238,119 @@ export function validateDocument(
         );
       } else seenIds.set(id, { index, line });
     }
-    if (entry) users.push({ ...entry, index, line });
+    const memberOf = isRecord(raw)
+      ? validateUserGroups(raw.groups, ["users", index], groupsByKey, report)
+      : [];
+    if (entry) users.push({ ...entry, groups: memberOf, index, line });
   });
 
   if (problems.length > 0) throw new UsersFileError(sortProblems(problems));
-  return { file, defaults, users };
+  return { file, defaults, groups, users };
+}
+
+function validateGroups(
+  raw: unknown,
+  file: string,
+  locate: Locate,
+  report: (path: readonly PathSegment[], message: string) => void,
+): DeclaredGroup[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) {
+    report(["groups"], `groups must be a list of groups (each with a name), got ${describe(raw)}`);
+    return [];
+  }
+  const out: DeclaredGroup[] = [];
+  const seenNames = new Map<string, { index: number; line: number | undefined }>();
+  const seenIds = new Map<number, { index: number; line: number | undefined }>();
+  raw.forEach((item, index) => {
+    const base = ["groups", index] as const;
+    const line = locate(base);
+    const parsed = usersFileGroupSchema.safeParse(item);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        if (issue.code === "unrecognized_keys") {
+          for (const key of issue.keys)
+            report(
+              [...base, key],
+              `unknown property${hint(key, groupFields)}; a group accepts ${groupFields.join(", ")}`,
+            );
+        } else report([...base, ...issue.path.map(segment)], issue.message);
+      }
+      return;
+    }
+    const group: UsersFileGroup = parsed.data;
+    const key = groupNameKey(group.name);
+    if (key === "default") {
+      report(
+        [...base, "name"],
+        "the Default group is Domo's own (every user is in it): leave it out of groups:",
+      );
+      return;
+    }
+    const twin = seenNames.get(key);
+    if (twin) {
+      report(
+        [...base, "name"],
+        `duplicate group ${JSON.stringify(group.name)}: also declared at ${where(file, twin, "groups")}; group names are compared without case`,
+      );
+      return;
+    }
+    seenNames.set(key, { index, line });
+    if (group.id !== undefined) {
+      const first = seenIds.get(group.id);
+      if (first) {
+        report([...base, "id"], `duplicate id ${group.id}: also declared at ${where(file, first, "groups")}`);
+        return;
+      }
+      seenIds.set(group.id, { index, line });
+    }
+    out.push({ ...group, index, line });
+  });
+  return out;
+}
+
+const groupFields = [
+  "name",
+  "id",
+  "members",
+  "active",
+  "deletionPolicy",
+  "allowDeleteWithMembers",
+  "allowNameChange",
+];
+
+function validateUserGroups(
+  raw: unknown,
+  base: readonly PathSegment[],
+  groups: ReadonlyMap<string, DeclaredGroup>,
+  report: (path: readonly PathSegment[], message: string) => void,
+): string[] {
+  if (raw === undefined || raw === null) return [];
+  const parsed = userGroupsSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      report([...base, "groups", ...issue.path.map(segment)], issue.message);
+    return [];
+  }
+  const names: string[] = [];
+  const seen = new Set<string>();
+  parsed.data.forEach((name, i) => {
+    const group = groups.get(groupNameKey(name));
+    if (!group) {
+      const known = [...groups.values()].map((g) => g.name);
+      report(
+        [...base, "groups", i],
+        groupNameKey(name) === "default"
+          ? "the Default group is Domo's own (every user is in it): leave it out"
+          : `group ${JSON.stringify(name)} is not declared under groups:${hint(name, known).replace(/^ "[^"]*"/, "")}; declare it there (with its id to take an existing group over)`,
+      );
+      return;
+    }
+    if (seen.has(groupNameKey(name))) return;
+    seen.add(groupNameKey(name));
+    names.push(group.name);
+  });
+  return names;
 }
 
 function validateDefaults(
@@ -260,7 +388,7 @@ function validateEntry(
   index: number,
   defaults: UsersFileDefaults,
   report: (path: readonly PathSegment[], message: string, at?: readonly PathSegment[]) => void,
-): Omit<DeclaredUser, "index" | "line"> | undefined {
+): Omit<DeclaredUser, "index" | "line" | "groups"> | undefined {
   const base = ["users", index] as const;
   if (!isRecord(raw)) {
     report(base, `each entry must be a mapping with at least email, name and a role, got ${describe(raw)}`);
@@ -269,7 +397,7 @@ function validateEntry(
   let ok = true;
   const given: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (key === "id") continue;
+    if (key === "id" || key === "groups") continue;
     const readOnly = readOnlyFields[key];
     if (readOnly !== undefined && Object.hasOwn(readOnlyFields, key)) {
       report([...base, key], readOnly);
@@ -374,8 +502,8 @@ function segment(key: PropertyKey): PathSegment {
   return typeof key === "number" ? key : String(key);
 }
 
-function where(file: string, at: { index: number; line: number | undefined }): string {
-  return at.line === undefined ? `users[${at.index}]` : `${file}:${at.line} (users[${at.index}])`;
+function where(file: string, at: { index: number; line: number | undefined }, list = "users"): string {
+  return at.line === undefined ? `${list}[${at.index}]` : `${file}:${at.line} (${list}[${at.index}])`;
 }
 
 /** A "did you mean" for near-miss keys: same letters in another case, or one or two typos. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { groupProfileShape, groupSettingsShape, membershipModes } from "../model/group";
 import { refineRoleChoice, type SystemRole, userDeclarationSchema } from "../model/user";
 
 /**
@@ -9,24 +10,28 @@ import { refineRoleChoice, type SystemRole, userDeclarationSchema } from "../mod
 
 const declared = userDeclarationSchema.shape;
 
-/** A Domo user id: digits in YAML or JSON, as a number or a string of digits. */
-export const domoUserIdSchema = z
-  .union([z.number(), z.string()], {
-    error: (iss) =>
-      `id must be a Domo user id (a whole number such as 1234567890), got ${describe(iss.input)}`,
-  })
-  .transform((value, ctx) => {
-    const text = typeof value === "number" ? String(value) : value.trim();
-    const n = Number(text);
-    if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n <= 0) {
-      ctx.addIssue({
-        code: "custom",
-        message: `id must be a Domo user id (a positive whole number such as 1234567890), got ${JSON.stringify(value)}`,
-      });
-      return z.NEVER;
-    }
-    return n;
-  });
+/** A Domo id (of a user or a group): digits in YAML or JSON, as a number or a string of digits. */
+function domoIdSchema(what: string) {
+  return z
+    .union([z.number(), z.string()], {
+      error: (iss) => `id must be ${what} (a whole number such as 1234567890), got ${describe(iss.input)}`,
+    })
+    .transform((value, ctx) => {
+      const text = typeof value === "number" ? String(value) : value.trim();
+      const n = Number(text);
+      if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n <= 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `id must be ${what} (a positive whole number such as 1234567890), got ${JSON.stringify(value)}`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
+
+export const domoUserIdSchema = domoIdSchema("a Domo user id");
+export const domoGroupIdSchema = domoIdSchema("a Domo group id");
 
 /** Keys `defaults` accepts: role choice, provider settings, and org-wide profile fields. */
 export const defaultableFields = [
@@ -78,6 +83,8 @@ export const usersFileEntrySchema = userDeclarationSchema.safeExtend({ id: domoU
 export type UsersFileEntryInput = Omit<z.input<typeof usersFileEntrySchema>, "id" | "role" | "importId"> & {
   /** An existing Domo user's id: the first `up` takes that account over instead of creating one. */
   id?: number | string | undefined;
+  /** Names of groups (declared under `groups:`) the user belongs to. */
+  groups?: string[] | undefined;
   /** A system role (case-sensitive); use roleId for a custom role. */
   role?: SystemRole | undefined;
 };
@@ -86,12 +93,49 @@ export type UsersFileEntryInput = Omit<z.input<typeof usersFileEntrySchema>, "id
 export const entryFields = [
   "id",
   ...Object.keys(declared).filter((k) => k !== "importId"),
+  "groups",
 ] as readonly string[];
+
+/**
+ * One group of the file: a DomoGroup declaration (its name and settings come from the group
+ * model), an optional `id` to take over an existing group (with it, renaming the group in the
+ * file renames it in place), and how its members are managed: `authoritative` (the users that
+ * list it are exactly its members) or `additive` (they are members; others are left alone).
+ */
+export const usersFileGroupSchema = z.strictObject(
+  {
+    name: groupProfileShape.name,
+    active: groupProfileShape.active.optional(),
+    id: domoGroupIdSchema.optional(),
+    members: z
+      .enum(membershipModes, {
+        error: `members must be "authoritative" (exactly the users that list this group) or "additive" (at least them)`,
+      })
+      .default("authoritative"),
+    deletionPolicy: groupSettingsShape.deletionPolicy.unwrap().optional(),
+    allowDeleteWithMembers: groupSettingsShape.allowDeleteWithMembers.unwrap().optional(),
+    allowNameChange: groupSettingsShape.allowNameChange.unwrap().optional(),
+  },
+  {
+    error: (iss) =>
+      iss.code === "unrecognized_keys"
+        ? `unknown propert${iss.keys.length > 1 ? "ies" : "y"} ${iss.keys.join(", ")}; a group accepts name, id, members, active, deletionPolicy, allowDeleteWithMembers, allowNameChange`
+        : `each group must be a mapping with at least a name, got ${describe(iss.input)}`,
+  },
+);
+export type UsersFileGroup = z.output<typeof usersFileGroupSchema>;
+export type UsersFileGroupInput = Omit<z.input<typeof usersFileGroupSchema>, "id"> & { id?: number | string };
+
+/** A user's groups: names of groups the file declares. */
+export const userGroupsSchema = z.array(z.string({ error: "each group must be a group's name (a string)" }), {
+  error: (iss) => `groups must be a list of group names declared under groups:, got ${describe(iss.input)}`,
+});
 
 /** The top level: structure only; entries are validated one by one for precise messages. */
 export const usersFileSchema = z.strictObject(
   {
     defaults: z.unknown().optional(),
+    groups: z.unknown().optional(),
     users: z.array(z.unknown(), {
       error: (iss) =>
         iss.input === undefined
@@ -102,7 +146,7 @@ export const usersFileSchema = z.strictObject(
   {
     error: (iss) =>
       iss.code === "unrecognized_keys"
-        ? `unknown top-level key${iss.keys.length > 1 ? "s" : ""} ${iss.keys.join(", ")}; a users file has defaults and users`
+        ? `unknown top-level key${iss.keys.length > 1 ? "s" : ""} ${iss.keys.join(", ")}; a users file has defaults, groups and users`
         : `a users file must be a mapping with a users: list, got ${describe(iss.input)}`,
   },
 );

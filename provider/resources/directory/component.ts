@@ -1,19 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import { definedOnly, type UserDeclaration } from "../../model";
 import type {
+  DeclaredGroup,
   DeclaredUser,
   UsersFile,
   UsersFileDefaults,
   UsersFileDefaultsInput,
   UsersFileEntryInput,
+  UsersFileGroupInput,
   UsersFileProblem,
 } from "../../usersfile";
 import { declareUsers, loadUsersFile, UsersFileError, usersFileDefaultsSchema } from "../../usersfile";
+import { DomoGroup, DomoGroupMembers, DomoGroupMembership } from "../group/resource";
 import { DomoUser, type DomoUserArgs } from "../user/resource";
 
 import deletionGuardProvider = require("./deletion-guard-provider");
 
-import { userResourceName } from "./naming";
+import { groupResourceNames, userResourceName } from "./naming";
 
 /** The Pulumi type token. Changing it changes every child's URN: never do. */
 export const domoUserDirectoryType = "domo:index:UserDirectory";
@@ -29,6 +32,8 @@ export interface DomoUserDirectoryArgs {
   file?: string;
   /** The users, declared in TypeScript instead of a file. */
   users?: readonly UsersFileEntryInput[];
+  /** With `users`: the groups they name (as a file's `groups:`). */
+  groups?: readonly UsersFileGroupInput[];
   /**
    * Defaults for every entry. A file's own `defaults:` win over these; an entry's own
    * values win over both. Use `{ deletionPolicy: "retain" }` to leave removed users in Domo.
@@ -71,6 +76,10 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
   readonly users: Readonly<Record<string, DomoUser>>;
   /** The validated declarations the users were built from, in declaration order. */
   readonly declarations: readonly DeclaredUser[];
+  /** The DomoGroup resources, keyed by the group's name as declared. */
+  readonly groups: Readonly<Record<string, DomoGroup>>;
+  /** Domo group id per declared group name. */
+  readonly groupIds: pulumi.Output<Record<string, number>>;
 
   constructor(name: string, args: DomoUserDirectoryArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super(domoUserDirectoryType, name, {}, opts);
@@ -110,11 +119,72 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
       });
     }
     this.users = users;
+    this.groups = this.declareGroups(declared.groups, declared.users, users, opts);
+    const groupNames = Object.keys(this.groups);
+    this.groupIds = pulumi
+      .all(groupNames.map((g) => this.groups[g]!.id))
+      .apply((ids) => Object.fromEntries(groupNames.map((g, i) => [g, Number(ids[i])])));
     const emails = Object.keys(users);
     this.userIds = pulumi
       .all(emails.map((email) => users[email]!.userId))
       .apply((ids) => Object.fromEntries(emails.map((email, i) => [email, ids[i]!])));
-    this.registerOutputs({ userIds: this.userIds });
+    this.registerOutputs({ userIds: this.userIds, groupIds: this.groupIds });
+  }
+
+  /**
+   * One DomoGroup per declared group, and its members: one DomoGroupMembers (authoritative:
+   * exactly the users that list the group) or one DomoGroupMembership per user (additive).
+   * Members are passed by the DomoUsers' ids, which stay known in previews of updates.
+   */
+  private declareGroups(
+    groups: readonly DeclaredGroup[],
+    declared: readonly DeclaredUser[],
+    users: Readonly<Record<string, DomoUser>>,
+    opts: pulumi.ComponentResourceOptions,
+  ): Record<string, DomoGroup> {
+    const out: Record<string, DomoGroup> = {};
+    for (const g of groups) {
+      const names = groupResourceNames(g.name, g.id);
+      const common = {
+        parent: this,
+        ...(opts.retainOnDelete === undefined ? {} : { retainOnDelete: opts.retainOnDelete }),
+      };
+      const group = new DomoGroup(
+        names.group,
+        {
+          name: g.name,
+          ...(g.active === undefined ? {} : { active: g.active }),
+          ...(g.id === undefined ? {} : { importId: String(g.id) }),
+          ...(g.deletionPolicy === undefined ? {} : { deletionPolicy: g.deletionPolicy }),
+          ...(g.allowDeleteWithMembers === undefined
+            ? {}
+            : { allowDeleteWithMembers: g.allowDeleteWithMembers }),
+          ...(g.allowNameChange === undefined ? {} : { allowNameChange: g.allowNameChange }),
+        },
+        { ...common, aliases: names.groupAliases },
+      );
+      out[g.name] = group;
+      const members = declared
+        .filter((u) => u.groups.includes(g.name))
+        .map((u) => u.declaration.email)
+        .sort();
+      if (g.members === "authoritative") {
+        new DomoGroupMembers(
+          names.members,
+          { groupId: group.id, userIds: members.map((email) => users[email]!.id) },
+          { ...common, aliases: names.membersAliases },
+        );
+      } else {
+        for (const email of members) {
+          new DomoGroupMembership(
+            names.member(email),
+            { groupId: group.id, userId: users[email]!.id },
+            { ...common, aliases: names.memberAliases(email) },
+          );
+        }
+      }
+    }
+    return out;
   }
 }
 
@@ -177,7 +247,7 @@ export function readDirectory(args: DomoUserDirectoryArgs): UsersFile {
     }
     const base = programDefaults(args.defaults);
     if (args.file !== undefined) return loadUsersFile(args.file, { defaults: base });
-    return declareUsers(args.users ?? [], args.defaults ?? {}, "DomoUserDirectory users");
+    return declareUsers(args.users ?? [], args.defaults ?? {}, "DomoUserDirectory users", args.groups);
   } catch (e) {
     if (e instanceof UsersFileError) throw new UserDirectoryError(e);
     throw e;

@@ -1,3 +1,4 @@
+import { groupNameKey } from "../../model/group";
 import { normaliseEmail } from "../../model/user";
 
 /** Characters kept as they are in a logical name; everything else is escaped. */
@@ -13,12 +14,37 @@ const safe = /^[a-z0-9._@-]$/;
  * unsafe with _" would merge `a+b@x` and `a_b@x`).
  */
 export function userResourceName(email: string): string {
+  return `user-${escapeName(normaliseEmail(email))}`;
+}
+
+/** The one-to-one escaping of logical names (see userResourceName). */
+export function escapeName(text: string): string {
   let out = "";
-  for (const ch of normaliseEmail(email)) {
+  for (const ch of text) {
     if (safe.test(ch)) out += ch;
     else
       for (const byte of Buffer.from(ch, "utf8"))
         out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
-  return `user-${out}`;
+  return out;
+}
+
+/**
+ * The logical names of a directory's group and its memberships. With an id they depend on
+ * the id alone (so renaming the group in the file renames it in place), and carry the
+ * name-based key as an alias (so adding the id to a group the directory created is no
+ * replacement). Without an id they depend on the name, compared without case.
+ */
+export function groupResourceNames(groupName: string, id: number | undefined) {
+  const byName = escapeName(groupNameKey(groupName));
+  const key = id === undefined ? byName : `id-${id}`;
+  const alias = (suffix: string) => (id === undefined ? [] : [{ name: `group-${byName}${suffix}` }]);
+  return {
+    group: `group-${key}`,
+    groupAliases: alias(""),
+    members: `group-${key}-members`,
+    membersAliases: alias("-members"),
+    member: (email: string) => `group-${key}-member-${escapeName(normaliseEmail(email))}`,
+    memberAliases: (email: string) => alias(`-member-${escapeName(normaliseEmail(email))}`),
+  };
 }
