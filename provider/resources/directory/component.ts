@@ -9,7 +9,7 @@ import type {
   UsersFileProblem,
 } from "../../usersfile";
 import { declareUsers, loadUsersFile, UsersFileError, usersFileDefaultsSchema } from "../../usersfile";
-import { DomoUser, type DomoUserArgs } from "../user/resource";
+import { DomoUser, type DomoUserArgs, userIdOf } from "../user/resource";
 
 import deletionGuardProvider = require("./deletion-guard-provider");
 
@@ -111,8 +111,10 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
     }
     this.users = users;
     const emails = Object.keys(users);
+    // From each user's resource id, not its userId output: in a preview of an update a dynamic
+    // resource's outputs are unknown but its id is known, so the stack output stays known.
     this.userIds = pulumi
-      .all(emails.map((email) => users[email]!.userId))
+      .all(emails.map((email) => userIdOf(users[email]!.id)))
       .apply((ids) => Object.fromEntries(emails.map((email, i) => [email, ids[i]!])));
     this.registerOutputs({ userIds: this.userIds });
   }
