@@ -221,20 +221,14 @@ export function settingValue(field: UserSettingField, from: Record<string, unkno
 }
 
 /**
- * Inputs without the settings that merely repeat their default. A default-valued setting the
- * previous inputs already hold with that value is kept: pulumi-domo 0.1.0 wrote every default
- * into the inputs, and keeping them there leaves those stacks' inputs (and so every diff the
- * engine displays) exactly as they were.
+ * Inputs without the settings that merely repeat their default. State that pulumi-domo 0.1.0
+ * wrote (every default spelled out in the inputs) diffs clean against them, because an absent
+ * setting is read as its default; the next `up` records the shorter inputs.
  */
-export function omitDefaultSettings(
-  inputs: Record<string, unknown>,
-  previous: Record<string, unknown> = {},
-): Record<string, unknown> {
+export function omitDefaultSettings(inputs: Record<string, unknown>): Record<string, unknown> {
   const out = { ...inputs };
   for (const f of settingFields) {
-    const fallback = settingDefaults[f];
-    if (fallback === undefined || out[f] !== fallback) continue;
-    if (previous[f] !== fallback) delete out[f];
+    if (settingDefaults[f] !== undefined && out[f] === settingDefaults[f]) delete out[f];
   }
   return out;
 }

@@ -107,12 +107,12 @@ export class UserProviderRuntime {
     return this.clientInstance;
   }
 
-  async check(olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
+  async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
     const result = parseUserInputs(news);
     if (!result.ok) return { failures: result.failures.map((f) => safeFailure(f, news)) };
     // Settings at their default are left out (a preview shows what was declared, nothing more);
     // absent means the default everywhere (diff, create, update, delete read them that way).
-    const inputs: PropertyMap = omitDefaultSettings(definedOnly({ ...result.value }), olds);
+    const inputs: PropertyMap = omitDefaultSettings(definedOnly({ ...result.value }));
     for (const key of result.unknowns) inputs[key] = unknownValue;
     if (news.__provider !== undefined) inputs.__provider = news.__provider;
     return { inputs };
