@@ -24,9 +24,20 @@ describe("the packed npm package", function () {
       "the serialized provider's entry point ships",
     );
     assert.ok(files.includes("dist/cli/main.js"));
+    // The project template ships too (README: "Start a new project"), whole.
+    const template = files.filter((f) => f.startsWith("templates/domo-users/")).sort();
+    assert.deepEqual(template, [
+      "templates/domo-users/.github/workflows/domo-users.yml",
+      "templates/domo-users/Pulumi.yaml",
+      "templates/domo-users/index.ts",
+      "templates/domo-users/package.json",
+      "templates/domo-users/tsconfig.json",
+      "templates/domo-users/users.yaml",
+    ]);
     const unexpected = files.filter(
       (f) =>
         !(f.startsWith("dist/") && (f.endsWith(".js") || f.endsWith(".d.ts"))) &&
+        !template.includes(f) &&
         !["package.json", "README.md"].includes(f),
     );
     assert.deepEqual(unexpected, []);
