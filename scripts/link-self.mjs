@@ -2,7 +2,9 @@
 // serialized DomoUser provider loads `pulumi-domo/dist/...` by package name from the Pulumi
 // project's node_modules (as it does in users' projects). Link the package to itself so the
 // repo's own Pulumi projects, examples and tests resolve it the same way.
-// Runs as npm's `prepare` script, which npm runs only for local installs, never for users.
+// Runs at the end of `npm run build` (and before `npm run typecheck`): never at install time, so
+// installing the published package runs no script of ours and npm has nothing to warn about.
+// Quiet when the link is already there.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

@@ -3,6 +3,7 @@ import { DomoClient } from "../client";
 import { normaliseEmail } from "../model/user";
 import { auditUsers, formatAuditReport, loadUsersFile, type UsersFile } from "../usersfile";
 import { cliClientSettings, commonOptionsHelp, parseCommandFlags } from "./credentials";
+import { stackConfigFor, stackOptions, stackOptionsHelp } from "./export";
 import { type CliIo, exitCodes } from "./io";
 
 export const auditUsage = `Usage: pulumi-domo audit [--file users.yaml] [--json] [options]
@@ -18,6 +19,7 @@ Options:
   --json                        print the report as JSON on standard output
   --ignore <email>              leave this undeclared account out of the report (repeatable),
                                 e.g. the API client's own service account
+${stackOptionsHelp}
 ${commonOptionsHelp}`;
 
 export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
@@ -25,6 +27,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     file: { type: "string", short: "f" },
     json: { type: "boolean" },
     ignore: { type: "string", multiple: true },
+    ...stackOptions,
   });
   if (values.help) {
     io.stdout(`${auditUsage}\n`);
@@ -33,7 +36,10 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const fileArg = values.file ?? "users.yaml";
   // Validate the file before asking Domo anything: a typo should not cost a full listing.
   const declared = loadUsersFile(path.resolve(io.cwd, fileArg), { displayName: fileArg });
-  const client = new DomoClient(cliClientSettings(values, io), io.clientOptions);
+  const client = new DomoClient(
+    cliClientSettings(values, io, await stackConfigFor(values, io)),
+    io.clientOptions,
+  );
   const live = await client.users.listAll((count) => {
     if (!values.quiet) io.stderr(`Read ${count} users from ${client.settings.apiHost}…\n`);
   });

@@ -6,6 +6,37 @@ import { deletionPolicies } from "../model/user";
 import { entriesFromLive, renderUsersFile, type UsersFileDefaultsInput } from "../usersfile";
 import { cliClientSettings, commonOptionsHelp, parseCommandFlags } from "./credentials";
 import { CliError, type CliIo, CliUsageError, exitCodes } from "./io";
+import { PulumiStack } from "./stack";
+
+/** The options that take credentials from a Pulumi stack's config, shared by export and audit. */
+export const stackOptions = {
+  stack: { type: "string", short: "s" },
+  cwd: { type: "string", short: "C" },
+} as const;
+
+export const stackOptionsHelp = `  --stack <name>                take credentials from this Pulumi stack's config (domo:apiHost,
+                                domo:clientId, domo:clientSecret: decrypted by Pulumi, never
+                                printed); the flags below win over it, it wins over the environment
+  --cwd <dir>                   the Pulumi project directory for --stack (default: the current
+                                directory; given alone, its selected stack). Files are still
+                                relative to the current directory`;
+
+/**
+ * The stack's config when --stack or --cwd asks for it (read through the `pulumi` CLI, as
+ * `recover` does); otherwise none, and no pulumi process is started.
+ */
+export async function stackConfigFor(
+  values: { stack?: string | undefined; cwd?: string | undefined },
+  io: CliIo,
+): Promise<ReadonlyMap<string, string>> {
+  if (values.stack === undefined && values.cwd === undefined) return new Map();
+  const stack = new PulumiStack({
+    stack: values.stack,
+    cwd: path.resolve(io.cwd, values.cwd ?? "."),
+    env: io.env,
+  });
+  return stack.config();
+}
 
 export const exportUsage = `Usage: pulumi-domo export [--out users.yaml] [options]
 
@@ -17,6 +48,7 @@ Options:
   --force                       overwrite --out if it exists
   --deletion-policy <policy>    write defaults.deletionPolicy: retain (removing an entry later
                                 leaves the account in Domo) or delete
+${stackOptionsHelp}
 ${commonOptionsHelp}`;
 
 export async function exportCommand(argv: string[], io: CliIo): Promise<number> {
@@ -24,6 +56,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
     out: { type: "string", short: "o" },
     force: { type: "boolean" },
     "deletion-policy": { type: "string" },
+    ...stackOptions,
   });
   if (values.help) {
     io.stdout(`${exportUsage}\n`);
@@ -42,7 +75,10 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
     throw new CliError(`${values.out} exists; pass --force to overwrite it`);
   }
 
-  const client = new DomoClient(cliClientSettings(values, io), io.clientOptions);
+  const client = new DomoClient(
+    cliClientSettings(values, io, await stackConfigFor(values, io)),
+    io.clientOptions,
+  );
   const progress = (count: number) => {
     if (!values.quiet) io.stderr(`Read ${count} users from ${client.settings.apiHost}…\n`);
   };

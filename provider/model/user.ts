@@ -203,6 +203,36 @@ export const createTimeSettings: ReadonlySet<UserSettingField> = new Set([
 export const storedSettingFields = settingFields.filter((f) => f !== "importId" && f !== "allowEmailChange");
 export type StoredSettings = Pick<UserDeclaration, (typeof storedSettingFields)[number]>;
 
+/**
+ * Each setting's default (importId has none): what an absent setting means, in inputs and in
+ * state alike. Inputs leave a setting at its default out, so a preview shows only what was
+ * declared; outputs (the state) keep every stored setting.
+ */
+export const settingDefaults: Readonly<Partial<Record<UserSettingField, unknown>>> = Object.fromEntries(
+  settingFields.flatMap((f) => {
+    const parsed = userSettingsShape[f].safeParse(undefined);
+    return parsed.success && parsed.data !== undefined ? [[f, parsed.data]] : [];
+  }),
+);
+
+/** A setting's value in inputs or state, its default where absent. */
+export function settingValue(field: UserSettingField, from: Record<string, unknown>): unknown {
+  return from[field] ?? settingDefaults[field];
+}
+
+/**
+ * Inputs without the settings that merely repeat their default. State that pulumi-domo 0.1.0
+ * wrote (every default spelled out in the inputs) diffs clean against them, because an absent
+ * setting is read as its default; the next `up` records the shorter inputs.
+ */
+export function omitDefaultSettings(inputs: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...inputs };
+  for (const f of settingFields) {
+    if (settingDefaults[f] !== undefined && out[f] === settingDefaults[f]) delete out[f];
+  }
+  return out;
+}
+
 const declarationKeys = [...userWriteFields, ...settingFields];
 
 export const userDeclarationSchema = z

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { packedProject, repoRoot } from "../support/packed-project";
+import { makeTempDir } from "../support/temp";
 
 const execFileAsync = promisify(execFile);
 
@@ -23,12 +24,58 @@ describe("the packed npm package", function () {
       "the serialized provider's entry point ships",
     );
     assert.ok(files.includes("dist/cli/main.js"));
+    // The project template ships too (README: "Start a new project"), whole.
+    const template = files.filter((f) => f.startsWith("templates/domo-users/")).sort();
+    assert.deepEqual(template, [
+      "templates/domo-users/.github/workflows/domo-users.yml",
+      "templates/domo-users/Pulumi.yaml",
+      "templates/domo-users/index.ts",
+      "templates/domo-users/package.json",
+      "templates/domo-users/tsconfig.json",
+      "templates/domo-users/users.yaml",
+    ]);
     const unexpected = files.filter(
       (f) =>
         !(f.startsWith("dist/") && (f.endsWith(".js") || f.endsWith(".d.ts"))) &&
+        !template.includes(f) &&
         !["package.json", "README.md"].includes(f),
     );
     assert.deepEqual(unexpected, []);
+  });
+
+  it("installs with no warning that names pulumi-domo or its scripts (it has no install-time script)", async () => {
+    const { tarball } = await packedProject();
+    const manifest = JSON.parse(
+      execFileSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" }),
+    ) as { scripts?: Record<string, string> };
+    const installHooks = ["preinstall", "install", "postinstall", "prepare", "preprepare", "postprepare"];
+    assert.deepEqual(
+      installHooks.filter((hook) => manifest.scripts?.[hook] !== undefined),
+      [],
+      "npm runs (or, since npm 11, asks about) these when the package is installed",
+    );
+    // A plain install as a user types it: scripts allowed, npm's default log level.
+    const project = makeTempDir("pulumi-domo-install-");
+    fs.writeFileSync(
+      path.join(project, "package.json"),
+      JSON.stringify({ name: "fresh-install", private: true }),
+    );
+    const pulumiVersion = (
+      JSON.parse(
+        fs.readFileSync(path.join(repoRoot, "node_modules/@pulumi/pulumi/package.json"), "utf8"),
+      ) as {
+        version: string;
+      }
+    ).version;
+    const { stdout, stderr } = await execFileAsync(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, `@pulumi/pulumi@${pulumiVersion}`],
+      { cwd: project },
+    );
+    const warnings = `${stdout}\n${stderr}`.split("\n").filter((line) => /warn|deprecat/i.test(line));
+    const ours = warnings.filter((line) => /pulumi-domo|link-self/i.test(line));
+    assert.deepEqual(ours, [], `install output:\n${stdout}\n${stderr}`);
+    assert.ok(fs.existsSync(path.join(project, "node_modules", "pulumi-domo", "dist", "index.js")));
   });
 
   it("installs into a project that can require it, typecheck strictly against it (lib checks on) and run its command", async () => {

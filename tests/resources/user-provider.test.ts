@@ -68,18 +68,46 @@ describe("DomoUser provider (direct calls against the emulator)", () => {
   });
 
   describe("check", () => {
-    it("normalises email, trims strings and fills defaults", async () => {
+    it("normalises email, trims strings and leaves settings at their default out", async () => {
       const inputs = await checked({
         email: "  Ada.Lovelace@Example.COM ",
         name: "  Ada Lovelace ",
         role: "Editor",
+        sendInvite: false,
+        deletionPolicy: "delete",
       });
-      assert.equal(inputs.email, "ada.lovelace@example.com");
-      assert.equal(inputs.name, "Ada Lovelace");
-      assert.equal(inputs.sendInvite, false);
-      assert.equal(inputs.adoptExisting, false);
-      assert.equal(inputs.deletionPolicy, "delete");
+      // Only what was declared: a preview of the create shows these and nothing else.
+      assert.deepEqual(inputs, { email: "ada.lovelace@example.com", name: "Ada Lovelace", role: "Editor" });
       assert.equal(calls(emu), 0, "check never calls Domo");
+    });
+
+    it("keeps settings that differ from their default, and drops the defaults 0.1.0 wrote into the inputs", async () => {
+      const declared = { email: "a@example.com", name: "A", role: "Editor" };
+      const set = await checked({
+        ...declared,
+        sendInvite: true,
+        adoptExisting: true,
+        deletionPolicy: "retain",
+        allowUnsafeAdminChanges: true,
+      });
+      assert.equal(set.sendInvite, true);
+      assert.equal(set.adoptExisting, true);
+      assert.equal(set.deletionPolicy, "retain");
+      assert.equal(set.allowUnsafeAdminChanges, true);
+      // Old inputs as pulumi-domo 0.1.0 stored them (every default spelled out) do not bring them back.
+      const legacy = {
+        ...declared,
+        sendInvite: false,
+        adoptExisting: false,
+        allowEmailChange: false,
+        deletionPolicy: "delete",
+        allowUnsafeAdminChanges: false,
+      };
+      assert.deepEqual((await provider.check(legacy, declared)).inputs, declared);
+      assert.deepEqual((await provider.check({}, legacy)).inputs, declared);
+      // A setting changed back to its default after being set is simply gone.
+      const back = await provider.check({ ...declared, deletionPolicy: "retain" }, declared);
+      assert.deepEqual(back.inputs, declared);
     });
 
     it("names the field and the fix for wrongly cased roles, conflicts and unknown properties", async () => {
@@ -156,6 +184,27 @@ describe("DomoUser provider (direct calls against the emulator)", () => {
         assert.equal(d.changes, true, `expected a diff for ${JSON.stringify(news)}`);
         assert.deepEqual(d.replaces, []);
       }
+    });
+
+    it("reads an absent setting as its default: removing one set before is an update that records the default", async () => {
+      const declared = { email: "s@example.com", name: "S", role: "Editor" };
+      const { id, outs } = await created({
+        ...declared,
+        deletionPolicy: "retain",
+        allowUnsafeAdminChanges: true,
+      });
+      const news = await checked(declared);
+      assert.equal(news.deletionPolicy, undefined, "check leaves the default out");
+      assert.equal((await provider.diff(id, outs, news)).changes, true);
+      emu.resetCounters();
+      const updated = await provider.update(id, outs, news);
+      assert.equal(calls(emu), 0, "a settings-only change calls nothing");
+      assert.equal(updated.outs.deletionPolicy, "delete");
+      assert.equal(updated.outs.allowUnsafeAdminChanges, false);
+      assert.equal((await provider.diff(id, updated.outs, news)).changes, false);
+      // The state 0.1.0 wrote (defaults spelled out in inputs and outputs) against the new inputs.
+      const legacyOuts = { ...updated.outs, sendInvite: false, adoptExisting: false };
+      assert.equal((await provider.diff(id, legacyOuts, news)).changes, false);
     });
   });
 
@@ -396,16 +445,18 @@ describe("DomoUser provider (direct calls against the emulator)", () => {
       assert.equal(again.id, id);
       const d = await fresh.diff(id, again.props ?? {}, inputs);
       assert.equal(d.changes, false);
-      assert.deepEqual(Object.keys(again.inputs ?? {}).sort(), [
-        "adoptExisting",
-        "allowUnsafeAdminChanges",
-        "deletionPolicy",
-        "email",
-        "name",
-        "phone",
-        "role",
-        "sendInvite",
-      ]);
+      // The inputs hold the declaration as check returns it: settings at their default left out.
+      assert.deepEqual(Object.keys(again.inputs ?? {}).sort(), ["email", "name", "phone", "role"]);
+      // The state keeps every stored setting.
+      assert.equal(again.props?.deletionPolicy, "delete");
+      assert.equal(again.props?.sendInvite, false);
+      const retained = await created({
+        email: "k@example.com",
+        name: "K",
+        role: "Editor",
+        deletionPolicy: "retain",
+      });
+      assert.equal((await fresh.read(retained.id, retained.outs)).inputs?.deletionPolicy, "retain");
     });
 
     it("carries out-of-band drift into the inputs so the next diff shows it", async () => {

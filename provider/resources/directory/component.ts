@@ -12,7 +12,7 @@ import type {
 } from "../../usersfile";
 import { declareUsers, loadUsersFile, UsersFileError, usersFileDefaultsSchema } from "../../usersfile";
 import { DomoGroup, DomoGroupMembers, DomoGroupMembership } from "../group/resource";
-import { DomoUser, type DomoUserArgs } from "../user/resource";
+import { DomoUser, type DomoUserArgs, userIdOf } from "../user/resource";
 
 import deletionGuardProvider = require("./deletion-guard-provider");
 
@@ -125,8 +125,10 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
       .all(groupNames.map((g) => this.groups[g]!.id))
       .apply((ids) => Object.fromEntries(groupNames.map((g, i) => [g, Number(ids[i])])));
     const emails = Object.keys(users);
+    // From each user's resource id, not its userId output: in a preview of an update a dynamic
+    // resource's outputs are unknown but its id is known, so the stack output stays known.
     this.userIds = pulumi
-      .all(emails.map((email) => users[email]!.userId))
+      .all(emails.map((email) => userIdOf(users[email]!.id)))
       .apply((ids) => Object.fromEntries(emails.map((email, i) => [email, ids[i]!])));
     this.registerOutputs({ userIds: this.userIds, groupIds: this.groupIds });
   }

@@ -2,6 +2,7 @@ import {
   createTimeSettings,
   sameField,
   settingFields,
+  settingValue,
   type UserState,
   unknownValue,
   userWriteFields,
@@ -42,9 +43,11 @@ export function diffUser(olds: UserState, news: Record<string, unknown>): UserDi
     }
     if (!sameField(field, olds[field], next)) changed.push(field);
   }
+  // An absent setting is its default, in the declaration (check leaves defaults out) and in state.
   const settings = settingFields.filter(
     (f) =>
-      !createTimeSettings.has(f) && news[f] !== undefined && news[f] !== (olds as Record<string, unknown>)[f],
+      !createTimeSettings.has(f) &&
+      settingValue(f, news) !== settingValue(f, olds as Record<string, unknown>),
   );
   return { changed, cleared, settings };
 }

@@ -50,7 +50,10 @@ function claimEmail(resourceName: string, email: string): void {
  * updated in place, and deleted (or retained) when removed from the program.
  */
 export class DomoUser extends pulumi.dynamic.Resource {
-  /** Domo's numeric id of the user (also the resource id). */
+  /**
+   * Domo's numeric id of the user, read from the resource id: it stays known in a preview of an
+   * update (where a dynamic resource's outputs are all unknown, its id is not).
+   */
   declare readonly userId: pulumi.Output<number>;
   declare readonly email: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
@@ -91,5 +94,12 @@ export class DomoUser extends pulumi.dynamic.Resource {
     const { import: importOption, ...rest } = opts ?? {};
     if (importOption !== undefined && props.importId === undefined) props.importId = importOption;
     super(serializedUserProvider, name, props, rest, "domo", "User");
+    // The state's userId output equals the id; the id is what a preview of an update still knows.
+    this.userId = userIdOf(this.id);
   }
+}
+
+/** A DomoUser's resource id (Domo's user id as digits) as the number Domo uses. */
+export function userIdOf(id: pulumi.Input<string>): pulumi.Output<number> {
+  return pulumi.output(id).apply((value) => Number(value));
 }

@@ -7,6 +7,7 @@ import {
   declaredWriteFields,
   definedOnly,
   hasInvisible,
+  omitDefaultSettings,
   parseUserInputs,
   quote,
   sameEmail,
@@ -109,7 +110,9 @@ export class UserProviderRuntime {
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
     const result = parseUserInputs(news);
     if (!result.ok) return { failures: result.failures.map((f) => safeFailure(f, news)) };
-    const inputs: PropertyMap = definedOnly({ ...result.value });
+    // Settings at their default are left out (a preview shows what was declared, nothing more);
+    // absent means the default everywhere (diff, create, update, delete read them that way).
+    const inputs: PropertyMap = omitDefaultSettings(definedOnly({ ...result.value }));
     for (const key of result.unknowns) inputs[key] = unknownValue;
     if (news.__provider !== undefined) inputs.__provider = news.__provider;
     return { inputs };
@@ -184,7 +187,11 @@ export class UserProviderRuntime {
       const value = state[field as UserWriteField];
       if (value !== undefined) inputs[field] = value;
     }
-    return { id: String(live.id), props: stateOutputs(state), inputs: definedOnly(inputs) };
+    return {
+      id: String(live.id),
+      props: stateOutputs(state),
+      inputs: omitDefaultSettings(definedOnly(inputs)),
+    };
   }
 
   async update(id: string, olds: PropertyMap, news: PropertyMap): Promise<UpdateResult> {
