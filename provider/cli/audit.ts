@@ -4,6 +4,7 @@ import { normaliseEmail } from "../model/user";
 import { auditUsers, formatAuditReport, loadUsersFile, type UsersFile } from "../usersfile";
 import { cliClientSettings, commonOptionsHelp, parseCommandFlags } from "./credentials";
 import { stackConfigFor, stackOptions, stackOptionsHelp } from "./export";
+import { readGroups } from "./groups";
 import { type CliIo, exitCodes } from "./io";
 
 export const auditUsage = `Usage: pulumi-domo audit [--file users.yaml] [--json] [options]
@@ -46,9 +47,13 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const ignored = new Set((values.ignore ?? []).map(normaliseEmail));
   for (const email of declaredEmails(declared)) ignored.delete(email);
   // Only undeclared accounts can be ignored: a declared one is compared whatever the flag says.
+  // Memberships are compared only for the groups the file declares (no group calls otherwise).
+  const groups = declared.groups.length > 0 ? await readGroups(client) : undefined;
   const report = auditUsers(
     declared.users,
     live.filter((u) => !u.email || !ignored.has(normaliseEmail(u.email))),
+    declared.groups,
+    groups,
   );
   io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatAuditReport(report, fileArg));
   return report.inSync ? exitCodes.ok : exitCodes.drift;

@@ -3,8 +3,9 @@ import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { DomoClient } from "../client";
 import { deletionPolicies } from "../model/user";
-import { entriesFromLive, renderUsersFile, type UsersFileDefaultsInput } from "../usersfile";
+import { entriesFromLive, groupsFromLive, renderUsersFile, type UsersFileDefaultsInput } from "../usersfile";
 import { cliClientSettings, commonOptionsHelp, parseCommandFlags } from "./credentials";
+import { readGroups } from "./groups";
 import { CliError, type CliIo, CliUsageError, exitCodes } from "./io";
 import { PulumiStack } from "./stack";
 
@@ -84,6 +85,8 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
   };
   const live = await client.users.listAll(progress);
   const { entries, notes, skipped } = entriesFromLive(live);
+  const { groups: liveGroups, members } = await readGroups(client);
+  const groups = groupsFromLive(liveGroups, members, entries);
   const defaults: UsersFileDefaultsInput | undefined =
     policy === undefined ? undefined : { deletionPolicy: policy as (typeof deletionPolicies)[number] };
   const text = renderUsersFile(entries, defaults, {
@@ -91,6 +94,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
       `Domo users exported by pulumi-domo from ${client.settings.apiHost}.\n` +
       "Each id takes that existing account over on the first pulumi up (no change when the fields match).",
     notes,
+    groups,
   });
 
   if (outPath === undefined) io.stdout(text);
@@ -99,7 +103,9 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
   for (const [email, lines] of notes) for (const line of lines) io.stderr(`warning: ${email}: ${line}\n`);
   for (const s of skipped) io.stderr(`warning: user ${s.id} not exported: ${s.reason}\n`);
   if (!values.quiet) {
-    io.stderr(`Exported ${entries.length} of ${live.length} users${outPath ? ` to ${values.out}` : ""}.\n`);
+    io.stderr(
+      `Exported ${entries.length} of ${live.length} users and ${groups.length} groups${outPath ? ` to ${values.out}` : ""}.\n`,
+    );
   }
   return exitCodes.ok;
 }

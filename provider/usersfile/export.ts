@@ -1,6 +1,7 @@
-import { type DomoUserRecord, userWriteFields } from "../client/schemas";
-import { normaliseEmail, parseDeclaration, systemRoles } from "../model/user";
-import type { UsersFileEntryInput } from "./schema";
+import type { DomoGroupRecord, DomoUserRecord } from "../client/schemas";
+import { groupNameKey } from "../model/group";
+import { normaliseEmail, parseDeclaration, systemRoles, userWriteFields } from "../model/user";
+import type { UsersFileEntryInput, UsersFileGroupInput } from "./schema";
 
 export interface ExportedUsers {
   entries: UsersFileEntryInput[];
@@ -78,4 +79,26 @@ export function entriesFromLive(live: readonly DomoUserRecord[]): ExportedUsers 
     entries.push({ id: user.id, ...(candidate as Omit<UsersFileEntryInput, "id">) });
   }
   return { entries, notes, skipped };
+}
+
+/**
+ * The groups of an export: every group but Domo's Default one, by name with its id (so the
+ * first `up` takes it over, and a later rename in the file is in place), authoritative over
+ * the exported users that belong to it; and each exported user's group names.
+ */
+export function groupsFromLive(
+  groups: readonly DomoGroupRecord[],
+  members: ReadonlyMap<number, readonly number[]>,
+  entries: UsersFileEntryInput[],
+): UsersFileGroupInput[] {
+  const declared = groups.filter((g) => groupNameKey(g.name) !== "default").sort((a, b) => a.id - b.id);
+  const byUser = new Map<number, string[]>();
+  for (const g of declared) {
+    for (const userId of members.get(g.id) ?? []) byUser.set(userId, [...(byUser.get(userId) ?? []), g.name]);
+  }
+  for (const entry of entries) {
+    const names = byUser.get(Number(entry.id));
+    if (names && names.length > 0) entry.groups = names;
+  }
+  return declared.map((g) => ({ name: g.name, id: g.id, ...(g.active === false ? { active: false } : {}) }));
 }

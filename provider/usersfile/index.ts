@@ -2,9 +2,9 @@
  * The users file: a list of Domo users kept in YAML (or JSON), validated with the DomoUser
  * resource's own rules, rendered back for export, and compared with Domo for audits.
  */
-export { type AuditReport, auditReportSchema, auditUsers, formatAuditReport } from "./audit";
+export { type AuditReport, auditReportSchema, auditUsers, formatAuditReport, type LiveGroups } from "./audit";
 export { isUsersFileError, UsersFileError } from "./errors";
-export { type ExportedUsers, entriesFromLive } from "./export";
+export { type ExportedUsers, entriesFromLive, groupsFromLive } from "./export";
 export {
   type DeclaredGroup,
   type DeclaredUser,

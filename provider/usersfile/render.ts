@@ -1,8 +1,15 @@
 import { Document, isMap, isSeq } from "yaml";
 import { normaliseEmail, settingFields, userSettingsShape } from "../model/user";
-import { entryFields, type UsersFileDefaultsInput, type UsersFileEntryInput } from "./schema";
+import {
+  entryFields,
+  type UsersFileDefaultsInput,
+  type UsersFileEntryInput,
+  type UsersFileGroupInput,
+} from "./schema";
 
 export interface RenderOptions {
+  /** The file's groups (written before the users). */
+  groups?: readonly UsersFileGroupInput[];
   /** A comment for the top of the file (without `#`; may span lines). */
   header?: string;
   /** Comments to put above an entry, keyed by normalised email (e.g. fields left out on export). */
@@ -36,6 +43,8 @@ export function renderUsersFile(
   const body: Record<string, unknown> = {};
   const defaultsOut = compact(defaults ?? {});
   if (Object.keys(defaultsOut).length > 0) body.defaults = defaultsOut;
+  if (options.groups && options.groups.length > 0)
+    body.groups = options.groups.map((g) => compact(g as Record<string, unknown>));
   body.users = entries;
 
   const doc = new Document(body);

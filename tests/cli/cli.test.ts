@@ -101,7 +101,7 @@ describe("pulumi-domo CLI", function () {
       assert.equal(bob?.declaration.phone, undefined, "a phone a declaration refuses is left out");
       assert.match(text, /# phone "call me maybe" left out: phone may contain only/);
       assert.match(r.stderr, /warning: bob@example\.com: phone "call me maybe" left out/);
-      assert.match(r.stderr, /Exported 3 of 3 users to users\.yaml\./);
+      assert.match(r.stderr, /Exported 3 of 3 users and 0 groups to users\.yaml\./);
     });
 
     it("reports progress on stderr for every page of a long listing", async () => {

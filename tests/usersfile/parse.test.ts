@@ -245,7 +245,8 @@ describe("users file: parsing", () => {
     assert.match(byPath.get("users[0].Role")!.message, /unknown property "Role" \(did you mean role\?\)/);
     assert.equal(byPath.get("users[0].Role")!.line, 4);
     assert.match(byPath.get("users[0].userId")!.message, /write id: <its id>/);
-    assert.match(byPath.get("users[0].groups")!.message, /cannot be declared/);
+    // groups is declarable now, but the Default group is Domo's own.
+    assert.match(byPath.get("users[0].groups[0]")!.message, /Default group is Domo's own/);
     assert.match(byPath.get("users[0].favouriteColour")!.message, /an entry accepts id, email, name/);
   });
 
