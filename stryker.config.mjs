@@ -21,6 +21,8 @@ export default {
       "tests/client/**/*.test.ts",
       "tests/resources/user-provider.test.ts",
       "tests/resources/emulator-behaviours.test.ts",
+      "tests/resources/runtime-details.test.ts",
+      "tests/resources/users-api.test.ts",
       "tests/directory/directory.test.ts",
       "tests/reliability/bad-input.test.ts",
       "tests/reliability/fault-matrix.test.ts",
@@ -36,7 +38,7 @@ export default {
   mutate: ["provider/client/**/*.ts", "provider/resources/**/*.ts"],
   coverageAnalysis: "perTest",
   concurrency: 2,
-  timeoutMS: 20000,
+  timeoutMS: 5000,
   timeoutFactor: 2,
   ignorePatterns: [
     "dist",
