@@ -28,6 +28,8 @@ const directory = new DomoUserDirectory("users", {
 
 /** Domo user id per email. */
 export const userIds = directory.userIds;
+/** Domo group id per group name. */
+export const groupIds = directory.groupIds;
 /** How many users the file declares, and how many of them take over an existing account by id. */
 export const declared = {
   users: directory.declarations.length,

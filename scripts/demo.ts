@@ -53,6 +53,10 @@ async function main(): Promise<void> {
         `  ${String(u.id).padEnd(11)} ${u.email.padEnd(34)} ${(roles.get(u.roleId) ?? String(u.roleId)).padEnd(12)} ${u.name}`,
       );
     }
+    for (const g of emu.store.listGroups().filter((g) => g.name !== "Default")) {
+      const members = g.memberIds.map((id) => emu.store.getUser(id)?.email ?? String(id)).sort();
+      console.log(`  group ${g.name} (${g.id}): ${members.join(", ") || "no members"}`);
+    }
     console.log(`\n  API calls: preview ${previewCalls}; up ${total(upCalls)} ${JSON.stringify(upCalls)}`);
     console.log(
       `  State:     ${path.relative(repoRoot, stack.stateFile())} (local file backend, stack "demo")`,

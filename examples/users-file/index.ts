@@ -22,3 +22,5 @@ const directory = new DomoUserDirectory(
 );
 
 export const userIds = directory.userIds;
+/** Domo group id per group name. */
+export const groupIds = directory.groupIds;
