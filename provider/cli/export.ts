@@ -47,8 +47,8 @@ the first \`pulumi up\` takes each account over without changing it. Read-only: 
 Options:
   --out <file>                  where to write (default: standard output; - also means it)
   --force                       overwrite --out if it exists
-  --deletion-policy <policy>    write defaults.deletionPolicy: retain (removing an entry later
-                                leaves the account in Domo) or delete
+  --deletion-policy <policy>    write defaults.deletionPolicy (and each group's): retain (removing
+                                an entry later leaves the account or group in Domo) or delete
 ${stackOptionsHelp}
 ${commonOptionsHelp}`;
 
@@ -86,7 +86,13 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
   const live = await client.users.listAll(progress);
   const { entries, notes, skipped } = entriesFromLive(live);
   const { groups: liveGroups, members } = await readGroups(client);
-  const groups = groupsFromLive(liveGroups, members, entries);
+  // --deletion-policy applies to the exported groups too: removing one later leaves it (or not).
+  const groups = groupsFromLive(
+    liveGroups,
+    members,
+    entries,
+    policy === undefined ? undefined : (policy as (typeof deletionPolicies)[number]),
+  );
   const defaults: UsersFileDefaultsInput | undefined =
     policy === undefined ? undefined : { deletionPolicy: policy as (typeof deletionPolicies)[number] };
   const text = renderUsersFile(entries, defaults, {

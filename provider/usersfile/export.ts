@@ -90,6 +90,7 @@ export function groupsFromLive(
   groups: readonly DomoGroupRecord[],
   members: ReadonlyMap<number, readonly number[]>,
   entries: UsersFileEntryInput[],
+  deletionPolicy?: "delete" | "retain",
 ): UsersFileGroupInput[] {
   const declared = groups.filter((g) => groupNameKey(g.name) !== "default").sort((a, b) => a.id - b.id);
   const byUser = new Map<number, string[]>();
@@ -100,5 +101,10 @@ export function groupsFromLive(
     const names = byUser.get(Number(entry.id));
     if (names && names.length > 0) entry.groups = names;
   }
-  return declared.map((g) => ({ name: g.name, id: g.id, ...(g.active === false ? { active: false } : {}) }));
+  return declared.map((g) => ({
+    name: g.name,
+    id: g.id,
+    ...(g.active === false ? { active: false } : {}),
+    ...(deletionPolicy === undefined ? {} : { deletionPolicy }),
+  }));
 }

@@ -65,6 +65,14 @@ describe("pulumi-domo export and audit with groups", function () {
     const groupsOf = Object.fromEntries(file.users.map((u) => [u.declaration.email, u.groups]));
     assert.deepEqual(groupsOf["ann@example.com"], ["Analysts"]);
     assert.deepEqual(groupsOf["bo@example.com"], ["Analysts", "Ops"]);
+    // --deletion-policy retain covers the groups too.
+    const kept = await run(["export", "--out", "kept.yaml", "--quiet", "--deletion-policy", "retain"]);
+    assert.equal(kept.code, 0, kept.err);
+    const keptFile = parseUsersFile(fs.readFileSync(path.join(dir, "kept.yaml"), "utf8"), "kept.yaml");
+    assert.deepEqual(
+      keptFile.groups.map((g) => g.deletionPolicy),
+      ["retain", "retain"],
+    );
     // The exported file is in sync with Domo, memberships included.
     const audit = await run(["audit", "--file", "users.yaml", "--json"]);
     assert.equal(audit.code, 0, audit.out);
