@@ -72,7 +72,7 @@ describe("export and audit with credentials from a Pulumi stack", function () {
     emu.resetCounters();
     const r = await run(["export", "--out", "users.yaml", "--stack", "prod", "--cwd", projectDir]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /Exported 2 of 2 users to users\.yaml/);
+    assert.match(r.stderr, /Exported 2 of 2 users and 0 groups to users\.yaml/);
     assert.equal(writes(), 0);
     const parsed = parseUsersFile(fs.readFileSync(path.join(dir, "users.yaml"), "utf8"), "users.yaml");
     assert.deepEqual(parsed.users.map((u) => u.declaration.email).sort(), [
