@@ -161,13 +161,16 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
         );
         batchList.push(batch);
         for (const email of Object.keys(members)) {
-          memberIds[email] = batch.users.apply((u) => String(u[email]?.userId ?? ""));
+          memberIds[email] = batch.userIds.apply((ids) => String(ids[email]));
         }
       });
     } else {
       for (const plan of plans) {
         const user = new DomoUser(plan.name, plan.args, {
           ...args.userOptions,
+          // After the guard: its check tells the provider process what this directory declares
+          // and hands accounts over on a change of mode, before any of these users is created.
+          dependsOn: dependencies(args.userOptions?.dependsOn, guard),
           // retainOnDelete set on the directory applies to its users (Pulumi only inherits protect).
           retainOnDelete: args.userOptions?.retainOnDelete ?? opts.retainOnDelete,
           parent: this,
@@ -338,6 +341,17 @@ class DeletionGuard extends pulumi.dynamic.Resource {
   constructor(name: string, props: Record<string, unknown>, opts: pulumi.CustomResourceOptions) {
     super(deletionGuardProvider, name, props, opts, "domo", "DirectoryDeletionGuard");
   }
+}
+
+function dependencies(
+  given: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource> | undefined,
+  guard: pulumi.Resource,
+): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+  if (given === undefined) return [guard];
+  if (Array.isArray(given)) return [...given, guard];
+  if (pulumi.Resource.isInstance(given)) return [given, guard];
+  // An Output of resources: kept as given (the guard then only comes first by registration order).
+  return given as pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
 }
 
 function sortedKeys<T>(map: Record<string, T>): Record<string, T> {

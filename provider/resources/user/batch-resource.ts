@@ -28,9 +28,21 @@ export interface DomoUserBatchArgs {
 export class DomoUserBatch extends pulumi.dynamic.Resource {
   /** Each user's state, keyed by normalised email. */
   declare readonly users: pulumi.Output<Record<string, BatchUserState>>;
+  /**
+   * Domo user id per normalised email. An output only: unknown in a preview of the batch's
+   * update, never a stale or made-up value.
+   */
+  declare readonly userIds: pulumi.Output<Record<string, number>>;
   declare readonly batch: pulumi.Output<string>;
 
   constructor(name: string, args: DomoUserBatchArgs, opts?: pulumi.CustomResourceOptions) {
-    super(serializedUserBatchProvider, name, { users: args.users, batch: name }, opts, "domo", "UserBatch");
+    super(
+      serializedUserBatchProvider,
+      name,
+      { users: args.users, batch: name, userIds: undefined },
+      opts,
+      "domo",
+      "UserBatch",
+    );
   }
 }

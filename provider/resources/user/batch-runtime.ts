@@ -185,7 +185,7 @@ export class UserBatchRuntime {
       { quiet: true },
     );
     const rest = withoutUsers(props);
-    return { id, props: { ...rest, users: sorted(users) }, inputs: { ...rest, users: sorted(inputs) } };
+    return { id, props: { ...rest, ...usersOutputs(users) }, inputs: { ...rest, users: sorted(inputs) } };
   }
 
   /** Creates, updates and deletes the users that differ; throws a partial result if any fails. */
@@ -230,8 +230,7 @@ export class UserBatchRuntime {
     // Deletes last, after this batch's creates claimed their accounts (the engine does the same
     // with the deletes of removed resources).
     await this.run(id, deletes, apply, { label: "deleted" });
-    const outs: PropertyMap = { ...withoutUsers(news), users: sorted(next) };
-    delete outs.__provider;
+    const outs: PropertyMap = { ...withoutUsers(news), ...usersOutputs(next) };
     if (reasons.length > 0) {
       const properties = { ...outs };
       if (news.__provider !== undefined) properties.__provider = news.__provider;
@@ -303,8 +302,18 @@ function declMap(props: PropertyMap): Record<string, PropertyMap> {
 }
 
 function withoutUsers(props: PropertyMap): PropertyMap {
-  const { users: _users, __provider: _provider, ...rest } = props;
+  const { users: _users, userIds: _ids, __provider: _provider, ...rest } = props;
   return rest;
+}
+
+/**
+ * The users' states and, apart, their ids: `userIds` is an output only, so in a preview of
+ * the batch's update it is unknown (where `users`, also an input, would show the inputs).
+ */
+function usersOutputs(states: Record<string, unknown>): PropertyMap {
+  const users = sorted(states) as Record<string, PropertyMap>;
+  const userIds = Object.fromEntries(Object.entries(users).map(([email, s]) => [email, s.userId]));
+  return { users, userIds };
 }
 
 function sorted(map: Record<string, unknown>): Record<string, unknown> {
