@@ -135,6 +135,20 @@ describe("bulk mode: a directory's users in DomoUserBatch resources (real CLI)",
     await f.stack.preview(["--expect-no-changes"]);
   });
 
+  it("an emptied users file fails preview by the mass-deletion guard, with no call to Domo", async () => {
+    const kept = people;
+    people = [];
+    write("bulk");
+    f.emu.resetCounters();
+    const preview = await f.stack.preview([], { allowFailure: true });
+    assert.notEqual(preview.code, 0);
+    assert.match(preview.stdout + preview.stderr, /would delete 31 of its 31 Domo accounts/);
+    assert.equal(total(), 0);
+    people = kept;
+    write("bulk");
+    await f.stack.preview(["--expect-no-changes"]);
+  });
+
   it("moves perUser -> bulk -> perUser with no write and no delete", async () => {
     const ids = liveIds();
     assert.equal(Object.keys(ids).length, people.length);

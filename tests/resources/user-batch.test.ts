@@ -241,6 +241,18 @@ describe("DomoUserBatch provider (direct calls against the emulator)", () => {
     assert.match(e.reasons[0] ?? "", /already exists/);
   });
 
+  it("its __provider (serialized by value) is small, secret-free, and loads the batch runtime by package path", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const provider = (await import("pulumi-domo")).serializedUserBatchProvider;
+    const { text, containsSecrets } = await pulumi.runtime.serializeFunction(() => provider, {
+      allowSecrets: true,
+    });
+    assert.equal(containsSecrets, false);
+    assert.ok(Buffer.byteLength(text) < 4000, `__provider is ${Buffer.byteLength(text)} bytes`);
+    const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+    assert.deepEqual([...new Set(required)], ["pulumi-domo/dist/resources/user/batch-runtime.js"]);
+  });
+
   it("the deletion guard's check hands over only on a layout change, and only what it held before", () => {
     resetSharedUserRuntime();
     try {
