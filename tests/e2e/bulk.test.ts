@@ -29,7 +29,7 @@ describe("bulk mode: a directory's users in DomoUserBatch resources (real CLI)",
     );
     fs.writeFileSync(
       path.join(f.projectDir, "users.yaml"),
-      `${mode === undefined ? "" : `mode: ${mode}\n`}batchSize: 10\nusers:\n${lines.join("\n")}\n`,
+      `${mode === undefined ? "" : `mode: ${mode}\n`}batchSize: 10\n${lines.length === 0 ? "users: []" : `users:\n${lines.join("\n")}`}\n`,
     );
   };
   const resources = () =>
@@ -139,12 +139,12 @@ describe("bulk mode: a directory's users in DomoUserBatch resources (real CLI)",
     const kept = people;
     people = [];
     write("bulk");
+    people = kept;
     f.emu.resetCounters();
     const preview = await f.stack.preview([], { allowFailure: true });
     assert.notEqual(preview.code, 0);
     assert.match(preview.stdout + preview.stderr, /would delete 31 of its 31 Domo accounts/);
     assert.equal(total(), 0);
-    people = kept;
     write("bulk");
     await f.stack.preview(["--expect-no-changes"]);
   });
