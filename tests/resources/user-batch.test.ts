@@ -253,6 +253,30 @@ describe("DomoUserBatch provider (direct calls against the emulator)", () => {
     assert.deepEqual([...new Set(required)], ["pulumi-domo/dist/resources/user/batch-runtime.js"]);
   });
 
+  it("the DomoUser and DomoUserBatch providers of one process share one runtime (one client, one ledger)", async () => {
+    resetSharedUserRuntime();
+    try {
+      const dist = (m: string) => require(`pulumi-domo/dist/resources/user/${m}.js`);
+      const userProvider = dist("serialized-provider") as {
+        configure(r: unknown): Promise<void>;
+        impl(): unknown;
+      };
+      const batchProvider = dist("serialized-batch-provider") as {
+        configure(r: unknown): Promise<void>;
+        impl(): { users: unknown };
+      };
+      const req = { config: { get: () => undefined } };
+      await batchProvider.configure(req);
+      await userProvider.configure(req);
+      assert.equal(batchProvider.impl().users, userProvider.impl());
+      // Older provider code (kept in state, run by deletes) makes its own runtime, on the same ledger.
+      const mod = dist("runtime") as typeof import("../../provider/resources/user/runtime");
+      assert.equal(mod.createUserProviderRuntime().ledger, sharedUserLedger());
+    } finally {
+      resetSharedUserRuntime();
+    }
+  });
+
   it("the deletion guard's check hands over only on a layout change, and only what it held before", () => {
     resetSharedUserRuntime();
     try {
