@@ -199,6 +199,29 @@ describe("DomoUserBatch provider (direct calls against the emulator)", () => {
     assert.equal(emu.store.getUser(other.id)?.email, "grace@example.com", "untouched");
   });
 
+  it("refresh reads every user: drift reaches state and inputs, a user gone from Domo leaves the batch", async () => {
+    const base = await first([person(0), person(1), person(2)]);
+    const state = stateOf(base.outs);
+    await emu.store.updateUser(Number(state["user0@example.com"]?.userId), { title: "Changed in Domo" });
+    await emu.store.deleteUser(Number(state["user2@example.com"]?.userId));
+    const { batch } = run();
+    const read = await batch.read("people-users-0", base.outs);
+    assert.equal(read.id, "people-users-0");
+    const props = read.props as PropertyMap;
+    assert.deepEqual(Object.keys(stateOf(props)), ["user0@example.com", "user1@example.com"]);
+    assert.deepEqual(Object.keys(props.userIds as object), ["user0@example.com", "user1@example.com"]);
+    // title was never declared: it is not managed, so refresh records it in state only.
+    assert.equal(stateOf(props)["user0@example.com"]?.title, "Changed in Domo");
+    const inputs = (read.inputs as PropertyMap).users as Record<string, PropertyMap>;
+    assert.deepEqual(inputs["user1@example.com"], person(1));
+    // The next up recreates the user deleted in Domo, and leaves the others alone.
+    emu.resetCounters();
+    const next = await up({ inputs: base.inputs, outs: props }, usersOf([person(0), person(1), person(2)]));
+    assert.equal(count(emu, "POST /v1/users"), 1);
+    assert.equal(count(emu, "PUT /v1/users/{id}"), 0);
+    assert.equal(Object.keys(stateOf(next.outs)).length, 3);
+  });
+
   it("check names the user and field, and refuses a key that is not the normalised email", async () => {
     const { batch } = run();
     const bad = await batch.check({}, { users: { "x@example.com": { email: "x@example.com", name: "X" } } });
