@@ -3,7 +3,8 @@
  *
  * The package root names only what a Pulumi program or a script around one uses:
  * - `DomoUser`: one account, as a Pulumi dynamic resource.
- * - `DomoUserDirectory`: a users file (or array) as one `DomoUser` per entry.
+ * - `DomoUserDirectory`: a users file (or array) as one `DomoUser` per entry, or (bulk mode)
+ *   as `DomoUserBatch` resources of many users each.
  * - `DomoGroup`, `DomoGroupMembers` (authoritative) and `DomoGroupMembership` (additive).
  * - the users-file functions: load, parse, declare, render, audit.
  * - `DomoClient`: the Domo Users API client (OAuth, polite retries, shared rate limit).
@@ -60,7 +61,17 @@ export {
 } from "./resources/group";
 // The provider object DomoUser hands to Pulumi; exported so tooling can serialize it the way a
 // program does (tests measure the `__provider` it becomes).
-export { DomoUser, type DomoUserArgs, domoUserType, serializedUserProvider } from "./resources/user";
+export {
+  type BatchUserState,
+  DomoUser,
+  type DomoUserArgs,
+  DomoUserBatch,
+  type DomoUserBatchArgs,
+  domoUserBatchType,
+  domoUserType,
+  serializedUserBatchProvider,
+  serializedUserProvider,
+} from "./resources/user";
 export {
   type AuditReport,
   auditUsers,

@@ -18,6 +18,8 @@ export {
 } from "./parse";
 export { type RenderOptions, renderUsersFile } from "./render";
 export {
+  type DirectoryMode,
+  directoryModes,
   domoUserIdSchema,
   type UsersFileDefaults,
   type UsersFileDefaultsInput,

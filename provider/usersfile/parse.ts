@@ -4,6 +4,7 @@ import { groupNameKey } from "../model/group";
 import { parseDeclaration, type UserDeclaration, unknownValue, userDeclarationSchema } from "../model/user";
 import { UsersFileError } from "./errors";
 import {
+  type DirectoryMode,
   defaultableFields,
   describe,
   domoUserIdSchema,
@@ -45,6 +46,10 @@ export interface UsersFile {
   defaults: UsersFileDefaults;
   groups: DeclaredGroup[];
   users: DeclaredUser[];
+  /** The file's top-level `mode:`, when it sets one. */
+  mode?: DirectoryMode | undefined;
+  /** The file's top-level `batchSize:`, when it sets one. */
+  batchSize?: number | undefined;
 }
 
 type PathSegment = string | number;
@@ -201,7 +206,10 @@ export function validateDocument(
     for (const issue of top.error.issues) {
       if (issue.code === "unrecognized_keys") {
         for (const key of issue.keys)
-          report([key], `unknown top-level key; a users file has defaults and users`);
+          report(
+            [key],
+            `unknown top-level key; a users file has mode, batchSize, defaults, groups and users`,
+          );
       } else {
         report(issue.path.map(segment), issue.message);
       }
@@ -245,7 +253,17 @@ export function validateDocument(
   });
 
   if (problems.length > 0) throw new UsersFileError(sortProblems(problems));
-  return { file, defaults, groups, users };
+  const layout: { mode?: DirectoryMode | undefined; batchSize?: number | undefined } = top.success
+    ? top.data
+    : {};
+  return {
+    file,
+    defaults,
+    groups,
+    users,
+    ...(layout.mode === undefined ? {} : { mode: layout.mode }),
+    ...(layout.batchSize === undefined ? {} : { batchSize: layout.batchSize }),
+  };
 }
 
 function validateGroups(

@@ -132,8 +132,23 @@ export const userGroupsSchema = z.array(z.string({ error: "each group must be a 
 });
 
 /** The top level: structure only; entries are validated one by one for precise messages. */
+/** How a DomoUserDirectory holds its users: one DomoUser each, or DomoUserBatch resources. */
+export const directoryModes = ["perUser", "bulk"] as const;
+export type DirectoryMode = (typeof directoryModes)[number];
+export const directoryModeSchema = z.enum(directoryModes, {
+  error: (iss) =>
+    `mode must be "perUser" (one DomoUser per entry) or "bulk" (DomoUserBatch resources), got ${describe(iss.input)}`,
+});
+export const batchSizeSchema = z
+  .number({ error: (iss) => `batchSize must be a number (users per batch), got ${describe(iss.input)}` })
+  .int("batchSize must be a whole number")
+  .min(1, "batchSize must be at least 1")
+  .max(100_000, "batchSize must be at most 100000");
+
 export const usersFileSchema = z.strictObject(
   {
+    mode: directoryModeSchema.optional(),
+    batchSize: batchSizeSchema.optional(),
     defaults: z.unknown().optional(),
     groups: z.unknown().optional(),
     users: z.array(z.unknown(), {
@@ -146,7 +161,7 @@ export const usersFileSchema = z.strictObject(
   {
     error: (iss) =>
       iss.code === "unrecognized_keys"
-        ? `unknown top-level key${iss.keys.length > 1 ? "s" : ""} ${iss.keys.join(", ")}; a users file has defaults, groups and users`
+        ? `unknown top-level key${iss.keys.length > 1 ? "s" : ""} ${iss.keys.join(", ")}; a users file has mode, batchSize, defaults, groups and users`
         : `a users file must be a mapping with a users: list, got ${describe(iss.input)}`,
   },
 );

@@ -82,7 +82,11 @@ describe("serialized DomoUser provider (__provider), from the packed package", f
       assert.deepEqual(checked.failures ?? [], []);
       const created = await provider.create(checked.inputs ?? {});
       assert.equal(emu.store.getUser(Number(created.id))?.email, "ser@example.com");
-      // The delete comes in a later run: configure starts a new runtime, as a new process would.
+      // The delete comes in a later run, a new process: the process's runtime (shared by the
+      // DomoUser and DomoUserBatch providers, so configure reuses it) starts afresh.
+      (
+        req("pulumi-domo/dist/resources/user/runtime.js") as { resetSharedUserRuntime(): void }
+      ).resetSharedUserRuntime();
       await provider.configure({ config: { get: (k) => config[k] } });
       await provider.delete(created.id, created.outs);
       assert.equal(emu.store.getUser(Number(created.id))?.deleted, true);

@@ -3,6 +3,7 @@ import { definedOnly, type UserDeclaration } from "../../model";
 import type {
   DeclaredGroup,
   DeclaredUser,
+  DirectoryMode,
   UsersFile,
   UsersFileDefaults,
   UsersFileDefaultsInput,
@@ -12,11 +13,12 @@ import type {
 } from "../../usersfile";
 import { declareUsers, loadUsersFile, UsersFileError, usersFileDefaultsSchema } from "../../usersfile";
 import { DomoGroup, DomoGroupMembers, DomoGroupMembership } from "../group/resource";
+import { DomoUserBatch } from "../user/batch-resource";
 import { DomoUser, type DomoUserArgs, userIdOf } from "../user/resource";
 
 import deletionGuardProvider = require("./deletion-guard-provider");
 
-import { groupResourceNames, userResourceName } from "./naming";
+import { batchCount, batchIndex, batchResourceName, groupResourceNames, userResourceName } from "./naming";
 
 /** The Pulumi type token. Changing it changes every child's URN: never do. */
 export const domoUserDirectoryType = "domo:index:UserDirectory";
@@ -49,7 +51,19 @@ export interface DomoUserDirectoryArgs {
   allowMassDeletion?: boolean;
   /** Replace the guard's default threshold: refuse a run that would delete more than this many. */
   maxDeletes?: number;
+  /**
+   * "perUser" (default): one DomoUser per entry. "bulk": the entries in DomoUserBatch
+   * resources of up to about `batchSize` users each, so the engine takes a handful of steps
+   * instead of one per user (see docs/bulk-mode.md). A users file's top-level `mode:` wins.
+   * Switching modes makes no call that writes to Domo and deletes no one.
+   */
+  mode?: DirectoryMode;
+  /** Bulk mode: users per batch, at most (default 500). A users file's `batchSize:` wins. */
+  batchSize?: number;
 }
+
+/** Users per DomoUserBatch unless told otherwise. */
+export const defaultBatchSize = 500;
 
 /** The declarations did not validate; `problems` has each one with file, line and path. */
 export class UserDirectoryError extends pulumi.RunError {
@@ -72,8 +86,12 @@ export class UserDirectoryError extends pulumi.RunError {
 export class DomoUserDirectory extends pulumi.ComponentResource {
   /** Domo user id per (normalised) email. */
   readonly userIds: pulumi.Output<Record<string, number>>;
-  /** The DomoUser resources, keyed by normalised email. */
+  /** The DomoUser resources, keyed by normalised email (none in bulk mode). */
   readonly users: Readonly<Record<string, DomoUser>>;
+  /** Bulk mode: the DomoUserBatch resources, in batch order (none in perUser mode). */
+  readonly batches: readonly DomoUserBatch[];
+  /** How the users are held: "perUser" or "bulk". */
+  readonly mode: DirectoryMode;
   /** The validated declarations the users were built from, in declaration order. */
   readonly declarations: readonly DeclaredUser[];
   /** The DomoGroup resources, keyed by the group's name as declared. */
@@ -87,12 +105,18 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
     this.declarations = declared.users;
 
     const plans = planDirectoryUsers(declared.users);
+    const mode: DirectoryMode = declared.mode ?? args.mode ?? "perUser";
+    this.mode = mode;
+    const batchSize = declared.batchSize ?? args.batchSize ?? defaultBatchSize;
+    const batches = mode === "bulk" ? batchCount(plans.length, batchSize) : 0;
     const retainAll =
       (args.userOptions?.retainOnDelete ?? opts.retainOnDelete) === true ||
       args.userOptions?.protect === true;
     // Registered first: its check (at preview, no call to Domo) refuses a run that would delete
-    // too many of these accounts, before any user of the directory is touched.
-    new DeletionGuard(
+    // too many of these accounts, before any user of the directory is touched. It also tells the
+    // provider process which accounts the directory declares (and, when the layout changed,
+    // hands them over), so a change of mode or batch count makes no write and deletes no one.
+    const guard = new DeletionGuard(
       `${name}-deletion-guard`,
       {
         directory: `DomoUserDirectory "${name}"${args.file === undefined ? "" : ` (${args.file})`}`,
@@ -104,31 +128,71 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
               .sort(),
         allowMassDeletion: args.allowMassDeletion === true,
         ...(args.maxDeletes === undefined ? {} : { maxDeletes: args.maxDeletes }),
+        held: plans.map((p) => p.email).sort(),
+        layout: mode === "bulk" ? `bulk:${batches}` : "perUser",
       },
       { parent: this },
     );
 
     const users: Record<string, DomoUser> = {};
-    for (const plan of plans) {
-      users[plan.email] = new DomoUser(plan.name, plan.args, {
-        ...args.userOptions,
-        // retainOnDelete set on the directory applies to its users (Pulumi only inherits protect).
-        retainOnDelete: args.userOptions?.retainOnDelete ?? opts.retainOnDelete,
-        parent: this,
-        ...(plan.importId === undefined ? {} : { import: plan.importId }),
+    const batchList: DomoUserBatch[] = [];
+    /** Each user's resource id (Domo's id as digits), as the groups' members need it. */
+    const memberIds: Record<string, pulumi.Output<string>> = {};
+    if (mode === "bulk") {
+      const grouped: Record<string, DomoUserArgs>[] = Array.from({ length: batches }, () => ({}));
+      for (const plan of plans) {
+        grouped[batchIndex(plan.email, batches)]![plan.email] = {
+          ...plan.args,
+          ...(plan.importId === undefined ? {} : { importId: plan.importId }),
+        };
+      }
+      const { protect, retainOnDelete, customTimeouts } = args.userOptions ?? {};
+      grouped.forEach((members, i) => {
+        const batch = new DomoUserBatch(
+          batchResourceName(name, i),
+          { users: sortedKeys(members) },
+          {
+            parent: this,
+            dependsOn: [guard],
+            retainOnDelete: retainOnDelete ?? opts.retainOnDelete,
+            ...(protect === undefined ? {} : { protect }),
+            ...(customTimeouts === undefined ? {} : { customTimeouts }),
+          },
+        );
+        batchList.push(batch);
+        for (const email of Object.keys(members)) {
+          memberIds[email] = batch.userIds.apply((ids) => String(ids[email]));
+        }
       });
+    } else {
+      for (const plan of plans) {
+        const user = new DomoUser(plan.name, plan.args, {
+          ...args.userOptions,
+          // After the guard: its check tells the provider process what this directory declares
+          // and hands accounts over on a change of mode, before any of these users is created.
+          dependsOn: dependencies(args.userOptions?.dependsOn, guard),
+          // retainOnDelete set on the directory applies to its users (Pulumi only inherits protect).
+          retainOnDelete: args.userOptions?.retainOnDelete ?? opts.retainOnDelete,
+          parent: this,
+          ...(plan.importId === undefined ? {} : { import: plan.importId }),
+        });
+        users[plan.email] = user;
+        memberIds[plan.email] = user.id;
+      }
     }
     this.users = users;
-    this.groups = this.declareGroups(declared.groups, declared.users, users, opts);
+    this.batches = batchList;
+    this.groups = this.declareGroups(declared.groups, declared.users, memberIds, opts);
     const groupNames = Object.keys(this.groups);
     this.groupIds = pulumi
       .all(groupNames.map((g) => this.groups[g]!.id))
       .apply((ids) => Object.fromEntries(groupNames.map((g, i) => [g, Number(ids[i])])));
-    const emails = Object.keys(users);
+    const emails = Object.keys(memberIds);
     // From each user's resource id, not its userId output: in a preview of an update a dynamic
-    // resource's outputs are unknown but its id is known, so the stack output stays known.
+    // resource's outputs are unknown but its id is known, so the stack output stays known
+    // (in bulk mode it comes from the batches' outputs, unknown in a preview of their update).
     this.userIds = pulumi
-      .all(emails.map((email) => userIdOf(users[email]!.id)))
+      .all(emails.map((email) => userIdOf(memberIds[email]!)))
       .apply((ids) => Object.fromEntries(emails.map((email, i) => [email, ids[i]!])));
     this.registerOutputs({ userIds: this.userIds, groupIds: this.groupIds });
   }
@@ -141,7 +205,7 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
   private declareGroups(
     groups: readonly DeclaredGroup[],
     declared: readonly DeclaredUser[],
-    users: Readonly<Record<string, DomoUser>>,
+    users: Readonly<Record<string, pulumi.Output<string>>>,
     opts: pulumi.ComponentResourceOptions,
   ): Record<string, DomoGroup> {
     const out: Record<string, DomoGroup> = {};
@@ -173,14 +237,14 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
       if (g.members === "authoritative") {
         new DomoGroupMembers(
           names.members,
-          { groupId: group.id, userIds: members.map((email) => users[email]!.id) },
+          { groupId: group.id, userIds: members.map((email) => users[email]!) },
           { ...common, aliases: names.membersAliases },
         );
       } else {
         for (const email of members) {
           new DomoGroupMembership(
             names.member(email),
-            { groupId: group.id, userId: users[email]!.id },
+            { groupId: group.id, userId: users[email]! },
             { ...common, aliases: names.memberAliases(email) },
           );
         }
@@ -277,6 +341,25 @@ class DeletionGuard extends pulumi.dynamic.Resource {
   constructor(name: string, props: Record<string, unknown>, opts: pulumi.CustomResourceOptions) {
     super(deletionGuardProvider, name, props, opts, "domo", "DirectoryDeletionGuard");
   }
+}
+
+function dependencies(
+  given: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource> | undefined,
+  guard: pulumi.Resource,
+): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+  if (given === undefined) return [guard];
+  if (Array.isArray(given)) return [...given, guard];
+  if (pulumi.Resource.isInstance(given)) return [given, guard];
+  // An Output of resources: kept as given (the guard then only comes first by registration order).
+  return given as pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+}
+
+function sortedKeys<T>(map: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(
+    Object.keys(map)
+      .sort()
+      .map((k) => [k, map[k]!]),
+  );
 }
 
 /** DomoUser inputs from a validated declaration: its keys are DomoUser's own (one model). */

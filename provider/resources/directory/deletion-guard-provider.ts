@@ -1,6 +1,7 @@
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, UpdateResult } from "../user/runtime";
 
 type Rules = typeof import("../../model/deletion-guard");
+type UserRuntimeModule = typeof import("../user/runtime");
 
 /**
  * The provider of a directory's deletion guard: a resource that remembers which accounts the
@@ -14,7 +15,25 @@ const deletionGuardProvider = {
   rules(): Rules {
     return require("pulumi-domo/dist/model/deletion-guard.js") as Rules;
   },
+  /**
+   * Tells the process's user ledger what the directory declares in this run (so no resource
+   * of the run deletes those accounts, whichever resource held them before) and, when the
+   * directory's layout changed (perUser <-> bulk, the batch count), which accounts it hands
+   * over from the resources that held them to those that declare them now (adopted by email,
+   * no write when their fields match). Registered before the directory's users, so its check
+   * runs before their creates.
+   */
+  handOver(olds: PropertyMap, news: PropertyMap): void {
+    const declared = emails(news.held);
+    const before = emails(olds.held);
+    const layoutBefore = typeof olds.layout === "string" ? olds.layout : "perUser";
+    const changed = olds.held !== undefined && layoutBefore !== news.layout;
+    const now = new Set(declared);
+    const mod = require("pulumi-domo/dist/resources/user/runtime.js") as UserRuntimeModule;
+    mod.sharedUserLedger().declareDirectory(declared, changed ? before.filter((e) => now.has(e)) : []);
+  },
   async check(olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
+    this.handOver(olds, news);
     const previous = emails(olds.accounts);
     const next = emails(news.accounts);
     const policy = {
@@ -33,6 +52,7 @@ const deletionGuardProvider = {
       ],
     };
   },
+  // `held` and `layout` never cause an update: the engine stores the new inputs anyway.
   async diff(_id: string, olds: PropertyMap, news: PropertyMap): Promise<DiffResult> {
     const same = ["accounts", "allowMassDeletion", "maxDeletes", "directory"].every(
       (k) => JSON.stringify(olds[k]) === JSON.stringify(news[k]),

@@ -48,3 +48,33 @@ export function groupResourceNames(groupName: string, id: number | undefined) {
     memberAliases: (email: string) => alias(`-member-${escapeName(normaliseEmail(email))}`),
   };
 }
+
+/** The logical name of a directory's i-th DomoUserBatch (bulk mode). */
+export function batchResourceName(directory: string, index: number): string {
+  return `${directory}-users-${index}`;
+}
+
+/**
+ * How many batches hold `users` users at most about `batchSize` each: ceil(users / batchSize)
+ * rounded up to a power of two (at least 1). A power of two so that when the count changes
+ * (it doubles or halves), a user either stays in its batch or moves to exactly one other.
+ */
+export function batchCount(users: number, batchSize: number): number {
+  const needed = Math.max(1, Math.ceil(users / Math.max(1, batchSize)));
+  return 2 ** Math.ceil(Math.log2(needed));
+}
+
+/**
+ * The batch a user belongs to: a hash of the normalised email (FNV-1a, 32 bits) modulo the
+ * batch count. It depends on the email and the count only, so adding or removing a user never
+ * moves anyone else; only a change of the count does (and that run hands the moved accounts
+ * over, with no write).
+ */
+export function batchIndex(email: string, batches: number): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(normaliseEmail(email), "utf8")) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % batches;
+}

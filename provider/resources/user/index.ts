@@ -1,6 +1,23 @@
+export {
+  type BatchUserState,
+  DomoUserBatch,
+  type DomoUserBatchArgs,
+  domoUserBatchType,
+} from "./batch-resource";
+export { PartialBatchError, UserBatchRuntime } from "./batch-runtime";
 export { DomoUser, type DomoUserArgs, domoUserType } from "./resource";
-export { createUserProviderRuntime, PartialCreateError, UserProviderRuntime } from "./runtime";
+export {
+  createUserProviderRuntime,
+  PartialCreateError,
+  resetSharedUserRuntime,
+  sharedUserLedger,
+  sharedUserRuntime,
+  UserLedger,
+  UserProviderRuntime,
+} from "./runtime";
 
 import serializedUserProvider = require("./serialized-provider");
 
-export { serializedUserProvider };
+import serializedUserBatchProvider = require("./serialized-batch-provider");
+
+export { serializedUserBatchProvider, serializedUserProvider };

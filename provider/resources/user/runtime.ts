@@ -7,6 +7,7 @@ import {
   declaredWriteFields,
   definedOnly,
   hasInvisible,
+  normaliseEmail,
   omitDefaultSettings,
   parseUserInputs,
   quote,
@@ -68,12 +69,51 @@ export class PartialCreateError extends Error {
 /** How a resource of this run came to hold an account. */
 type Claim = "declared" | "created" | "taken over";
 
+/**
+ * What one provider process (one `pulumi` run) knows about the accounts of all its resources,
+ * whichever resource kind (DomoUser, DomoUserBatch) and whichever copy of the provider code
+ * (a delete runs the `__provider` text of the resource's last update, possibly older code)
+ * serves them. One per process (`sharedUserLedger`), so a DomoUser and a DomoUserBatch of one
+ * run see each other's claims.
+ */
+export class UserLedger {
+  /**
+   * Accounts a resource of this run declares (diff), created or took over. The engine runs
+   * the deletes of removed resources after every remaining resource was diffed, created or
+   * updated, so a delete of an id found here would delete an account the program still
+   * manages through another resource (a rename, a duplicate, a mode change): it is skipped.
+   */
+  readonly claims = new Map<number, Claim>();
+  /**
+   * Emails a DomoUserDirectory of this run declares (told by its deletion guard, registered
+   * before its users). Whatever resource held such an account before (a DomoUser, a batch,
+   * another batch), deleting it now would delete someone the program still declares.
+   */
+  readonly declaredEmails = new Set<string>();
+  /**
+   * Emails a directory held in its previous run and still declares while its layout (mode,
+   * batch count) changed: the resource that now declares one takes the account over by email
+   * (no write when its fields match) instead of failing on the existing email.
+   */
+  readonly handedOver = new Set<string>();
+  deletes = 0;
+  adminLock: Promise<unknown> = Promise.resolve();
+
+  /** A directory's deletion guard reports what it declares now and, on a layout change, hands over. */
+  declareDirectory(declared: readonly string[], handedOver: readonly string[]): void {
+    for (const e of declared) this.declaredEmails.add(normaliseEmail(e));
+    for (const e of handedOver) this.handedOver.add(normaliseEmail(e));
+  }
+}
+
 export interface RuntimeOptions extends DomoClientOptions {
   /**
    * Where notices a person must see go (an account deliberately not deleted, say). The
    * provider's stderr is shown by the Pulumi CLI; tests capture it here.
    */
   notice?: (line: string) => void;
+  /** The run's record of accounts; default a new one (tests), the process's one via createUserProviderRuntime. */
+  ledger?: UserLedger;
 }
 
 /**
@@ -83,22 +123,18 @@ export interface RuntimeOptions extends DomoClientOptions {
  */
 export class UserProviderRuntime {
   private clientInstance: DomoClient | undefined;
-  private adminLock: Promise<unknown> = Promise.resolve();
-  /**
-   * Accounts a resource of this run declares (diff), created or took over. The engine runs
-   * the deletes of removed resources after every remaining resource was diffed, created or
-   * updated, so a delete of an id found here would delete an account the program still
-   * manages through another resource (a rename, a duplicate): it is skipped instead.
-   */
-  private readonly claims = new Map<number, Claim>();
-  private deletes = 0;
-  private readonly notice: (line: string) => void;
+  readonly ledger: UserLedger;
+  private get claims(): Map<number, Claim> {
+    return this.ledger.claims;
+  }
+  readonly notice: (line: string) => void;
 
   constructor(
     private readonly settings: () => ClientSettings,
     private readonly options: RuntimeOptions = {},
   ) {
     this.notice = options.notice ?? ((line) => process.stderr.write(`${line}\n`));
+    this.ledger = options.ledger ?? new UserLedger();
   }
 
   /** Built on first use, so preview (check and diff only) never needs credentials. */
@@ -154,7 +190,8 @@ export class UserProviderRuntime {
       }
       return this.adopt(existing, decl, managed, inputs);
     }
-    if (decl.adoptExisting) {
+    // A directory changing its layout (perUser <-> bulk, batch count) hands its accounts over.
+    if (decl.adoptExisting || this.ledger.handedOver.has(decl.email)) {
       const existing = await users.findByEmail(decl.email);
       if (existing) return this.adopt(existing, decl, managed, inputs);
     }
@@ -218,6 +255,12 @@ export class UserProviderRuntime {
     if (state.deletionPolicy === "retain") return;
     const userId = parseId(id);
     const who = state.email ? `${state.email} (Domo user ${userId})` : `Domo user ${userId}`;
+    if (state.email !== undefined && this.ledger.declaredEmails.has(normaliseEmail(state.email))) {
+      this.notice(
+        `pulumi-domo: not deleting ${who}: a DomoUserDirectory of this program still declares that email in this run (it moved to another resource, e.g. between perUser and bulk mode), so only the old resource's record goes and the account stays in Domo.`,
+      );
+      return;
+    }
     const claim = this.claims.get(userId);
     if (claim !== undefined) {
       // One account, one resource: the resource going away must not take the account with it.
@@ -227,16 +270,16 @@ export class UserProviderRuntime {
       return;
     }
     const cap = this.settings().maxDeletesPerRun;
-    if (cap > 0 && this.deletes >= cap) {
+    if (cap > 0 && this.ledger.deletes >= cap) {
       throw new DomoError({
         kind: "refused",
         field: "domo:maxDeletesPerRun",
         message:
-          `Refusing to delete ${who}: this run already deleted ${this.deletes} Domo user(s), the most domo:maxDeletesPerRun (${cap}) allows. ` +
+          `Refusing to delete ${who}: this run already deleted ${this.ledger.deletes} Domo user(s), the most domo:maxDeletesPerRun (${cap}) allows. ` +
           "If these deletes are intended, raise it (`pulumi config set domo:maxDeletesPerRun <n>`, 0 for no cap) and run again; otherwise restore the removed declarations",
       });
     }
-    this.deletes++;
+    this.ledger.deletes++;
     await this.withAdminGuard(
       userId,
       state.allowUnsafeAdminChanges,
@@ -249,7 +292,7 @@ export class UserProviderRuntime {
   }
 
   /** Records that a resource of this run holds the account. */
-  private claim(userId: number, how: Claim): void {
+  claim(userId: number, how: Claim): void {
     if (userId > 0 && !this.claims.has(userId)) this.claims.set(userId, how);
   }
 
@@ -288,8 +331,8 @@ export class UserProviderRuntime {
       return work();
     };
     // Serialised, so two concurrent changes to the last two Admins cannot both pass the count.
-    const result = this.adminLock.then(run, run);
-    this.adminLock = result.catch(() => undefined);
+    const result = this.ledger.adminLock.then(run, run);
+    this.ledger.adminLock = result.catch(() => undefined);
     return result;
   }
 
@@ -441,8 +484,39 @@ export function createUserProviderRuntime(
   options: RuntimeOptions = {},
 ): UserProviderRuntime {
   let settings: ClientSettings | undefined;
-  return new UserProviderRuntime(() => {
-    settings ??= settingsFromSources(configGet);
-    return settings;
-  }, options);
+  // Every runtime of the process shares its ledger, including those that older `__provider`
+  // texts (kept in state, run by deletes) make through this function.
+  return new UserProviderRuntime(
+    () => {
+      settings ??= settingsFromSources(configGet);
+      return settings;
+    },
+    { ledger: sharedUserLedger(), ...options },
+  );
+}
+
+// One per process: this module is loaded by package path (`pulumi-domo/dist/...`), so Node's
+// module cache makes these one instance for every serialized provider of a run.
+let sharedLedger: UserLedger | undefined;
+let sharedRuntime: UserProviderRuntime | undefined;
+
+/** The process's ledger of accounts (see UserLedger). */
+export function sharedUserLedger(): UserLedger {
+  sharedLedger ??= new UserLedger();
+  return sharedLedger;
+}
+
+/**
+ * The process's runtime, shared by the DomoUser and DomoUserBatch providers (one client, one
+ * limiter, one listing cache): made by the first `configure`, reused by the other.
+ */
+export function sharedUserRuntime(configGet?: (key: string) => string | undefined): UserProviderRuntime {
+  sharedRuntime ??= createUserProviderRuntime(configGet);
+  return sharedRuntime;
+}
+
+/** Forgets the process's runtime and ledger (tests that play several runs in one process). */
+export function resetSharedUserRuntime(): void {
+  sharedRuntime = undefined;
+  sharedLedger = undefined;
 }

@@ -31,13 +31,13 @@ const serializedUserProvider = {
   // Synchronous on purpose: the engine may call other methods before a returned promise settles.
   configure(req: ConfigureRequest): Promise<void> {
     const mod = require("pulumi-domo/dist/resources/user/runtime.js") as RuntimeModule;
-    this.runtime = mod.createUserProviderRuntime((key) => req.config.get(key));
+    this.runtime = mod.sharedUserRuntime((key) => req.config.get(key));
     return Promise.resolve();
   },
   impl(): Runtime {
     if (!this.runtime) {
       const mod = require("pulumi-domo/dist/resources/user/runtime.js") as RuntimeModule;
-      this.runtime = mod.createUserProviderRuntime();
+      this.runtime = mod.sharedUserRuntime();
     }
     return this.runtime;
   },
