@@ -89,6 +89,8 @@ export class GroupsApi extends ListedApi<DomoGroupRecord> {
     try {
       return await this.deleteAt(id, `/v1/groups/${id}`);
     } finally {
+      // Even when the DELETE failed: its outcome is unknown, so neither listing is trusted.
+      this.forget(id);
       this.members.drop(id);
     }
   }

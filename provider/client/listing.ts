@@ -308,13 +308,11 @@ export abstract class ListedApi<T extends { id: number }> {
     return result;
   }
 
-  /** DELETE the record (false when it was already gone); it leaves the shared listing. */
+  /** DELETE the record (false when it was already gone); then it leaves the shared listing. */
   protected async deleteAt(id: number, path: string): Promise<boolean> {
-    try {
-      return await deleteIfPresent(this.transport, path);
-    } finally {
-      this.forget(id);
-    }
+    const existed = await deleteIfPresent(this.transport, path);
+    this.forget(id);
+    return existed;
   }
 
   protected listing(): Promise<RecordIndex<T>> {
