@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { type RunningEmulator, startEmulator } from "../provider/emulator";
+import { startEmulator } from "../provider/emulator";
 import { LocalStack, repoRoot } from "../scripts/lib/pulumi-cli";
 
 interface Phase {

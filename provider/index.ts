@@ -44,21 +44,7 @@ export {
 } from "./model";
 // The directory's public surface is its own index: one list of names, not two.
 export * from "./resources/directory";
-export {
-  DomoGroup,
-  type DomoGroupArgs,
-  DomoGroupMembers,
-  type DomoGroupMembersArgs,
-  DomoGroupMembership,
-  type DomoGroupMembershipArgs,
-  type DomoIdInput,
-  domoGroupMembershipType,
-  domoGroupMembersType,
-  domoGroupType,
-  serializedGroupMembershipProvider,
-  serializedGroupMembersProvider,
-  serializedGroupProvider,
-} from "./resources/group";
+export * from "./resources/group";
 // The provider object DomoUser hands to Pulumi; exported so tooling can serialize it the way a
 // program does (tests measure the `__provider` it becomes).
 export {

@@ -2,8 +2,8 @@ import path from "node:path";
 import { DomoClient } from "../client";
 import { normaliseEmail } from "../model/user";
 import { auditUsers, formatAuditReport, loadUsersFile, type UsersFile } from "../usersfile";
-import { cliClientSettings, commonOptionsHelp, parseCommandFlags } from "./credentials";
-import { stackConfigFor, stackOptions, stackOptionsHelp } from "./export";
+import { cliClientSettings, helpShown, parseCommandFlags } from "./credentials";
+import { stackCommandOptionsHelp, stackConfigFor, stackOptions } from "./export";
 import { readGroups } from "./groups";
 import { type CliIo, exitCodes } from "./io";
 
@@ -20,8 +20,7 @@ Options:
   --json                        print the report as JSON on standard output
   --ignore <email>              leave this undeclared account out of the report (repeatable),
                                 e.g. the API client's own service account
-${stackOptionsHelp}
-${commonOptionsHelp}`;
+${stackCommandOptionsHelp}`;
 
 export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const values = parseCommandFlags(argv, "audit", {
@@ -30,10 +29,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     ignore: { type: "string", multiple: true },
     ...stackOptions,
   });
-  if (values.help) {
-    io.stdout(`${auditUsage}\n`);
-    return exitCodes.ok;
-  }
+  if (helpShown(values, auditUsage, io)) return exitCodes.ok;
   const fileArg = values.file ?? "users.yaml";
   // Validate the file before asking Domo anything: a typo should not cost a full listing.
   const declared = loadUsersFile(path.resolve(io.cwd, fileArg), { displayName: fileArg });

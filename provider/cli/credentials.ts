@@ -36,6 +36,12 @@ export function parseCommandFlags<const T extends ParseArgsOptionsConfig>(
   } as const).values;
 }
 
+/** Prints the command's usage when --help was given: true then, and the command ends there. */
+export function helpShown(values: { help?: boolean | undefined }, usage: string, io: CliIo): boolean {
+  if (values.help) io.stdout(`${usage}\n`);
+  return values.help === true;
+}
+
 export interface CredentialFlags {
   "api-host"?: string | undefined;
   "client-id"?: string | undefined;

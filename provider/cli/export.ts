@@ -4,7 +4,7 @@ import path from "node:path";
 import { DomoClient } from "../client";
 import { deletionPolicies } from "../model/user";
 import { entriesFromLive, groupsFromLive, renderUsersFile, type UsersFileDefaultsInput } from "../usersfile";
-import { cliClientSettings, commonOptionsHelp, parseCommandFlags } from "./credentials";
+import { cliClientSettings, commonOptionsHelp, helpShown, parseCommandFlags } from "./credentials";
 import { readGroups } from "./groups";
 import { CliError, type CliIo, CliUsageError, exitCodes } from "./io";
 import { PulumiStack } from "./stack";
@@ -21,6 +21,8 @@ export const stackOptionsHelp = `  --stack <name>                take credential
   --cwd <dir>                   the Pulumi project directory for --stack (default: the current
                                 directory; given alone, its selected stack). Files are still
                                 relative to the current directory`;
+/** The help lines of every option a command reading Domo with stack credentials takes. */
+export const stackCommandOptionsHelp = `${stackOptionsHelp}\n${commonOptionsHelp}`;
 
 /**
  * The stack's config when --stack or --cwd asks for it (read through the `pulumi` CLI, as
@@ -49,8 +51,7 @@ Options:
   --force                       overwrite --out if it exists
   --deletion-policy <policy>    write defaults.deletionPolicy (and each group's): retain (removing
                                 an entry later leaves the account or group in Domo) or delete
-${stackOptionsHelp}
-${commonOptionsHelp}`;
+${stackCommandOptionsHelp}`;
 
 export async function exportCommand(argv: string[], io: CliIo): Promise<number> {
   const values = parseCommandFlags(argv, "export", {
@@ -59,10 +60,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
     "deletion-policy": { type: "string" },
     ...stackOptions,
   });
-  if (values.help) {
-    io.stdout(`${exportUsage}\n`);
-    return exitCodes.ok;
-  }
+  if (helpShown(values, exportUsage, io)) return exitCodes.ok;
   const policy = values["deletion-policy"];
   if (policy !== undefined && !(deletionPolicies as readonly string[]).includes(policy)) {
     throw new CliUsageError(

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { DomoClient } from "../client";
 import { describeRecovery, exportedStackSchema, planRecovery } from "../resources/user/recovery";
-import { cliClientSettings, commonOptionsHelp, parseCommandFlags } from "./credentials";
+import { cliClientSettings, commonOptionsHelp, helpShown, parseCommandFlags } from "./credentials";
 import { CliError, type CliIo, exitCodes } from "./io";
 import { PulumiStack } from "./stack";
 
@@ -34,10 +34,7 @@ export async function recoverCommand(argv: string[], io: CliIo): Promise<number>
     cwd: { type: "string", short: "C" },
     "dry-run": { type: "boolean" },
   });
-  if (values.help) {
-    io.stdout(`${recoverUsage}\n`);
-    return exitCodes.ok;
-  }
+  if (helpShown(values, recoverUsage, io)) return exitCodes.ok;
   const stack = new PulumiStack({
     stack: values.stack,
     cwd: path.resolve(io.cwd, values.cwd ?? "."),

@@ -6,10 +6,12 @@ import { type UserWriteField, userWriteFields } from "../model/user";
  * string or a number, `employeeNumber` as a number or a string, fields are omitted (or, in
  * the wild, null), and unknown fields appear. Everything is normalised to one typed shape.
  */
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? undefined);
+/** A field Domo may omit or send as null: either way it reads as undefined. */
+function absentable<T extends z.ZodType>(schema: T) {
+  return schema.nullish().transform((v) => v ?? undefined);
+}
+
+const optionalString = absentable(z.string());
 
 const numericId = z.union([z.number(), z.string().regex(/^\d+$/)]).transform((v) => Number(v));
 
@@ -53,14 +55,8 @@ export const domoUserSchema = z.looseObject({
   createdAt: optionalString,
   updatedAt: optionalString,
   image: optionalString,
-  groups: z
-    .array(domoGroupRefSchema)
-    .nullish()
-    .transform((v) => v ?? undefined),
-  deleted: z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? undefined),
+  groups: absentable(z.array(domoGroupRefSchema)),
+  deleted: absentable(z.boolean()),
 });
 export type DomoUserRecord = z.infer<typeof domoUserSchema>;
 
@@ -94,19 +90,10 @@ export { userWriteFields };
 export const domoGroupSchema = z.looseObject({
   id: numericId,
   name: z.string(),
-  active: z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? undefined),
-  default: z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? undefined),
-  creatorId: numericId.nullish().transform((v) => v ?? undefined),
-  memberCount: z
-    .number()
-    .nullish()
-    .transform((v) => v ?? undefined),
+  active: absentable(z.boolean()),
+  default: absentable(z.boolean()),
+  creatorId: absentable(numericId),
+  memberCount: absentable(z.number()),
 });
 export type DomoGroupRecord = z.infer<typeof domoGroupSchema>;
 export const domoGroupListSchema = z.array(domoGroupSchema);

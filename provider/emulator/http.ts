@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { z } from "zod";
 import { ApiError } from "./errors";
 
 /** What a handler decides; the server writes it, or withholds it when a fault says so. */
@@ -46,6 +47,21 @@ export function parseJson(body: Buffer): unknown {
       `Malformed JSON request: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/** Parses a JSON object body against the route's schema: 400 naming the first bad field. */
+export function parseObjectBody<T>(body: Buffer, schema: z.ZodType<T>): T {
+  const json = parseJson(body);
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new ApiError(400, "Request body must be a JSON object");
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") ?? "body";
+    throw new ApiError(400, `Invalid value for ${field}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
 }
 
 export function writeResponse(res: ServerResponse, response: ApiResponse): void {

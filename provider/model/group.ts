@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { failOn, fieldsOf } from "./shapes";
 import { hasInvisible, quote, typeName } from "./text";
 import { type CheckFailure, deletionPolicies, normaliseEmail, unknownValue } from "./user";
 
@@ -98,10 +99,10 @@ export const groupSettingsShape = {
   allowDeleteWithMembers: flag("allowDeleteWithMembers"),
 };
 
-export type GroupWriteField = keyof typeof groupProfileShape;
-export type GroupSettingField = keyof typeof groupSettingsShape;
-export const groupWriteFields = Object.keys(groupProfileShape) as GroupWriteField[];
-export const groupSettingFields = Object.keys(groupSettingsShape) as GroupSettingField[];
+export const groupWriteFields = fieldsOf(groupProfileShape);
+export const groupSettingFields = fieldsOf(groupSettingsShape);
+export type GroupWriteField = (typeof groupWriteFields)[number];
+export type GroupSettingField = (typeof groupSettingFields)[number];
 /** Settings that only steer create: changing them later never causes an update. */
 export const groupCreateTimeSettings: ReadonlySet<GroupSettingField> = new Set([
   "adoptExisting",
@@ -130,19 +131,18 @@ export const groupDeclarationSchema = z
   )
   .superRefine((value, ctx) => {
     if (value.importId !== undefined && value.adoptExisting) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["importId"],
-        message:
-          "set either importId (take over the group with this id) or adoptExisting (by name), not both",
-      });
+      failOn(
+        ctx,
+        "importId",
+        "set either importId (take over the group with this id) or adoptExisting (by name), not both",
+      );
     }
     if (value.allowNameChange && value.importId === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["allowNameChange"],
-        message: "allowNameChange only applies to a takeover by id (importId); remove it",
-      });
+      failOn(
+        ctx,
+        "allowNameChange",
+        "allowNameChange only applies to a takeover by id (importId); remove it",
+      );
     }
   });
 export type GroupDeclaration = z.output<typeof groupDeclarationSchema>;
@@ -235,11 +235,7 @@ export const groupMembershipDeclarationSchema = z
   .strictObject(groupMembershipShape, { error: strictKeys("DomoGroupMembership", membershipKeys) })
   .superRefine((value, ctx) => {
     if ((value.userId === undefined) === (value.email === undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["userId"],
-        message: "set exactly one of userId (a DomoUser's id) or email (resolved at apply)",
-      });
+      failOn(ctx, "userId", "set exactly one of userId (a DomoUser's id) or email (resolved at apply)");
     }
   });
 export type GroupMembershipDeclaration = z.output<typeof groupMembershipDeclarationSchema>;

@@ -17,18 +17,5 @@ export {
   type UsersFile,
 } from "./parse";
 export { type RenderOptions, renderUsersFile } from "./render";
-export {
-  type DirectoryMode,
-  directoryModes,
-  domoUserIdSchema,
-  type UsersFileDefaults,
-  type UsersFileDefaultsInput,
-  type UsersFileEntryInput,
-  type UsersFileGroup,
-  type UsersFileGroupInput,
-  type UsersFileProblem,
-  usersFileDefaultsSchema,
-  usersFileEntrySchema,
-  usersFileGroupSchema,
-  usersFileProblemSchema,
-} from "./schema";
+// The users file's schemas and their types, as the schema module names them.
+export * from "./schema";

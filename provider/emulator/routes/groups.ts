@@ -1,8 +1,7 @@
 import { ApiError } from "../errors";
-import { type ApiResponse, parseJson } from "../http";
+import { type ApiResponse, parseObjectBody } from "../http";
 import {
   DEFAULT_GROUP_ID,
-  type GroupWrite,
   GroupWriteSchema,
   isoSeconds,
   type StoredGroup,
@@ -28,7 +27,7 @@ export class GroupsRoutes {
 
   async create(req: UsersRequest): Promise<ApiResponse> {
     const behaviour = this.deps.behaviour();
-    const input = parseGroupBody(req.body);
+    const input = parseObjectBody(req.body, GroupWriteSchema);
     const name = groupName(input.name);
     this.refuseDuplicateName(name);
     const { store } = this.deps;
@@ -62,7 +61,7 @@ export class GroupsRoutes {
   async update(req: UsersRequest): Promise<ApiResponse> {
     const behaviour = this.deps.behaviour();
     const current = this.existing(req.id);
-    const input = parseGroupBody(req.body);
+    const input = parseObjectBody(req.body, GroupWriteSchema);
     const next: StoredGroup = { ...current };
     if (input.name !== undefined) next.name = groupName(input.name);
     next.active = optionalBool(input.active) ?? current.active;
@@ -105,12 +104,17 @@ export class GroupsRoutes {
     return { status: 200, body: this.deps.store.memberIds(group.id).slice(offset, offset + limit) };
   }
 
-  async addUser(req: UsersRequest): Promise<ApiResponse> {
+  /** What a PUT or DELETE of /v1/groups/{id}/users/{userId} works on (404 when the group is gone). */
+  private membershipRequest(req: UsersRequest) {
     const behaviour = this.deps.behaviour();
     const group = this.existing(req.id);
     const userId = parsePathId(req.userId, "user");
     const { store } = this.deps;
-    const user = store.peek(userId);
+    return { behaviour, group, userId, store, user: store.peek(userId) };
+  }
+
+  async addUser(req: UsersRequest): Promise<ApiResponse> {
+    const { behaviour, group, userId, store, user } = this.membershipRequest(req);
     if (user === undefined || user.deleted) {
       throw new ApiError(behaviour.addMissingUserStatus, `User ${userId} not found`);
     }
@@ -127,11 +131,7 @@ export class GroupsRoutes {
   }
 
   async removeUser(req: UsersRequest): Promise<ApiResponse> {
-    const behaviour = this.deps.behaviour();
-    const group = this.existing(req.id);
-    const userId = parsePathId(req.userId, "user");
-    const { store } = this.deps;
-    const user = store.peek(userId);
+    const { behaviour, group, userId, store, user } = this.membershipRequest(req);
     if (user === undefined) throw new ApiError(404, `User ${userId} not found`);
     if (!user.groups.some((g) => g.id === group.id)) {
       if (behaviour.removeNonMemberStatus === 204) return { status: 204 };
@@ -170,20 +170,6 @@ export class GroupsRoutes {
       throw new ApiError(500, "Could not save the group; the change was not applied");
     }
   }
-}
-
-function parseGroupBody(body: Buffer): GroupWrite {
-  const json = parseJson(body);
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new ApiError(400, "Request body must be a JSON object");
-  }
-  const parsed = GroupWriteSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join(".") ?? "body";
-    throw new ApiError(400, `Invalid value for ${field}: ${issue?.message ?? "invalid"}`);
-  }
-  return parsed.data;
 }
 
 /** Names are trimmed; missing, null or blank is 400. */

@@ -1,5 +1,5 @@
 import { ApiError } from "../errors";
-import { type ApiResponse, parseJson } from "../http";
+import { type ApiResponse, parseJson, parseObjectBody } from "../http";
 import {
   ADMIN_ROLE_ID,
   type ApiUser,
@@ -46,7 +46,7 @@ export class UsersRoutes {
   async create(req: UsersRequest): Promise<ApiResponse> {
     const behaviour = this.deps.behaviour();
     const invite = parseSendInvite(req.query);
-    const input = parseWriteBody(req.body);
+    const input = parseObjectBody(req.body, UserWriteSchema);
     const name = requiredText(input.name, "name");
     const email = this.normaliseEmail(requiredText(input.email, "email"));
     const roleId = this.createRole(input, behaviour).id;
@@ -83,7 +83,7 @@ export class UsersRoutes {
   async update(req: UsersRequest): Promise<ApiResponse> {
     const behaviour = this.deps.behaviour();
     const id = parseUserId(req.id);
-    const input = parseWriteBody(req.body);
+    const input = parseObjectBody(req.body, UserWriteSchema);
     const current = this.existing(req.id);
     if (current.deleted) throw new ApiError(behaviour.putDeletedStatus, `User ${id} has been deleted`);
     const complete = behaviour.putMode !== "merge";
@@ -260,20 +260,6 @@ function applyOptionalFields(user: StoredUser, input: UserWrite, mode: "merge" |
   const parsed = Number(number);
   if (!Number.isSafeInteger(parsed)) throw new ApiError(400, "employeeNumber must be an integer");
   user.employeeNumber = parsed;
-}
-
-function parseWriteBody(body: Buffer): UserWrite {
-  const json = parseJson(body);
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new ApiError(400, "Request body must be a JSON object");
-  }
-  const parsed = UserWriteSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join(".") ?? "body";
-    throw new ApiError(400, `Invalid value for ${field}: ${issue?.message ?? "invalid"}`);
-  }
-  return parsed.data;
 }
 
 function parseUserId(raw: string | undefined): number {

@@ -1,12 +1,11 @@
-import type { z } from "zod";
 import type { DomoClient } from "../../client";
 import { DomoError } from "../../client/errors";
 import {
   type CheckFailure,
   definedOnly,
   hasInvisible,
+  type MembershipMode,
   type ParseResult,
-  quote,
   unknownValue,
 } from "../../model";
 import type { CheckResult, PropertyMap } from "../user/runtime";
@@ -28,22 +27,23 @@ export interface GroupContext {
   notice(line: string): void;
 }
 
-/**
- * Thrown when Domo holds the object but a follow-up step failed: the engine records the id
- * and properties instead of forgetting it (a "partial failure").
- */
-export class PartialGroupError extends Error {
-  readonly reasons: string[];
-  constructor(
-    readonly id: string,
-    readonly properties: PropertyMap,
-    what: string,
-    cause: unknown,
-  ) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`${what} exists, but converging it to the declaration failed: ${reason}`);
-    this.name = "PartialGroupError";
-    this.reasons = [reason];
+/** What the three group resources' handlers are built on: the process's shared context. */
+export abstract class GroupResourceHandler {
+  constructor(protected readonly ctx: GroupContext) {}
+
+  /**
+   * check for a member resource: the inputs checked, and the group claimed for `mode` when its
+   * id is known already (so mixing modes on one group fails at preview, not half-way through up).
+   */
+  protected checkedInMode(result: CheckResult, mode: MembershipMode): CheckResult {
+    const groupId = knownId(result.inputs?.groupId);
+    if (groupId === undefined) return result;
+    try {
+      this.ctx.claims.mode(groupId, mode);
+    } catch (e) {
+      return { failures: [{ property: "groupId", reason: (e as Error).message }] };
+    }
+    return result;
   }
 }
 
@@ -75,39 +75,11 @@ export function declared<T>(result: ParseResult<T>): T {
   return result.value;
 }
 
-export function parseState<T>(schema: z.ZodType<T>, props: PropertyMap, kind: string): T {
-  const parsed = schema.safeParse(props);
-  if (!parsed.success) {
-    throw new DomoError({
-      kind: "invalid_state",
-      message: `The ${kind} state is not in the expected shape (${parsed.error.issues[0]?.path.join(".")}): run \`pulumi refresh\``,
-    });
-  }
-  return parsed.data;
-}
-
-export function parseNumericId(id: string, what: string): number {
-  if (!/^\d+$/.test(id)) {
-    throw new DomoError({
-      kind: "invalid_state",
-      field: "id",
-      message: `${quote(id)} is not a ${what} id (expected digits, e.g. 1234567890)`,
-    });
-  }
-  return Number(id);
-}
-
 /** A known group id from raw inputs (for claims at check), or undefined. */
 export function knownId(value: unknown): number | undefined {
   if (value === unknownValue || value === undefined || value === null) return undefined;
   const n = Number(value);
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
-}
-
-export function outputs(state: object, inputs?: PropertyMap): PropertyMap {
-  const outs: PropertyMap = definedOnly({ ...state });
-  if (inputs?.__provider !== undefined) outs.__provider = inputs.__provider;
-  return outs;
 }
 
 /**

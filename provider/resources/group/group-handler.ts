@@ -10,22 +10,10 @@ import {
   sameGroupName,
 } from "../../model";
 import { claimVerb } from "./claims";
-import {
-  type CheckResult,
-  type CreateResult,
-  checked,
-  type DiffResult,
-  declared,
-  type GroupContext,
-  outputs,
-  PartialGroupError,
-  type PropertyMap,
-  parseNumericId,
-  parseState,
-  type ReadResult,
-  type UpdateResult,
-} from "./context";
+import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
+import { checked, declared, GroupResourceHandler } from "./context";
 import { diffGroup } from "./diff";
+import { outputs, PartialGroupError, parseNumericId, parseState } from "./state";
 
 function stateOf(live: DomoGroupRecord, settings: GroupState | GroupDeclaration): GroupState {
   return groupStateSchema.parse({
@@ -41,9 +29,7 @@ function stateOf(live: DomoGroupRecord, settings: GroupState | GroupDeclaration)
 const groupState = (props: PropertyMap) => parseState(groupStateSchema, props, "DomoGroup");
 
 /** DomoGroup: a Domo group, renamed in place (never replaced), deleted or retained when removed. */
-export class GroupHandler {
-  constructor(private readonly ctx: GroupContext) {}
-
+export class GroupHandler extends GroupResourceHandler {
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
     return checked(parseGroupInputs(news), news);
   }

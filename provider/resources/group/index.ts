@@ -1,3 +1,4 @@
+// The group resources' public surface (the package root re-exports it as is).
 export {
   DomoGroup,
   type DomoGroupArgs,
@@ -10,13 +11,6 @@ export {
   domoGroupMembersType,
   domoGroupType,
 } from "./resource";
-export {
-  createGroupProviderRuntime,
-  GroupProviderRuntime,
-  PartialGroupError,
-  resetSharedGroupRuntime,
-  sharedGroupRuntime,
-} from "./runtime";
 
 import serializedGroupProvider = require("./serialized-provider");
 import serializedGroupMembersProvider = require("./serialized-members-provider");

@@ -7,24 +7,10 @@ import {
   parseGroupMembersInputs,
 } from "../../model";
 import { claimVerb } from "./claims";
-import {
-  type CheckResult,
-  type CreateResult,
-  checked,
-  type DiffResult,
-  declared,
-  type GroupContext,
-  knownId,
-  outputs,
-  PartialGroupError,
-  type PropertyMap,
-  parseNumericId,
-  parseState,
-  type ReadResult,
-  resolveEmails,
-  type UpdateResult,
-} from "./context";
+import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
+import { checked, declared, GroupResourceHandler, resolveEmails } from "./context";
 import { declaredMemberIds, diffMembers, planMembers } from "./diff";
+import { outputs, PartialGroupError, parseNumericId, parseState } from "./state";
 
 const membersState = (props: PropertyMap) => parseState(groupMembersStateSchema, props, "DomoGroupMembers");
 
@@ -33,20 +19,9 @@ const membersState = (props: PropertyMap) => parseState(groupMembersStateSchema,
  * members and removes everyone else; refresh reads the group's members through one shared
  * listing, so a member added or removed in Domo shows as drift and the next `up` corrects it.
  */
-export class GroupMembersHandler {
-  constructor(private readonly ctx: GroupContext) {}
-
+export class GroupMembersHandler extends GroupResourceHandler {
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
-    const result = checked(parseGroupMembersInputs(news), news);
-    const groupId = knownId(result.inputs?.groupId);
-    if (groupId !== undefined) {
-      try {
-        this.ctx.claims.mode(groupId, "authoritative");
-      } catch (e) {
-        return { failures: [{ property: "groupId", reason: (e as Error).message }] };
-      }
-    }
-    return result;
+    return this.checkedInMode(checked(parseGroupMembersInputs(news), news), "authoritative");
   }
 
   async diff(_id: string, olds: PropertyMap, news: PropertyMap): Promise<DiffResult> {

@@ -7,22 +7,10 @@ import {
   parseMembershipId,
 } from "../../model";
 import { claimVerb } from "./claims";
-import {
-  type CheckResult,
-  type CreateResult,
-  checked,
-  type DiffResult,
-  declared,
-  type GroupContext,
-  knownId,
-  outputs,
-  type PropertyMap,
-  parseState,
-  type ReadResult,
-  resolveEmails,
-  type UpdateResult,
-} from "./context";
+import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
+import { checked, declared, GroupResourceHandler, resolveEmails } from "./context";
 import { diffMembership } from "./diff";
+import { outputs, parseState } from "./state";
 
 const membershipState = (props: PropertyMap) =>
   parseState(groupMembershipStateSchema, props, "DomoGroupMembership");
@@ -43,20 +31,9 @@ function parsePair(id: string): { groupId: number; userId: number } {
  * DomoGroupMembership: one user in one group (additive); other members are left alone. Its id
  * is `<groupId>|<userId>`.
  */
-export class GroupMembershipHandler {
-  constructor(private readonly ctx: GroupContext) {}
-
+export class GroupMembershipHandler extends GroupResourceHandler {
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
-    const result = checked(parseGroupMembershipInputs(news), news);
-    const groupId = knownId(result.inputs?.groupId);
-    if (groupId !== undefined) {
-      try {
-        this.ctx.claims.mode(groupId, "additive");
-      } catch (e) {
-        return { failures: [{ property: "groupId", reason: (e as Error).message }] };
-      }
-    }
-    return result;
+    return this.checkedInMode(checked(parseGroupMembershipInputs(news), news), "additive");
   }
 
   async diff(_id: string, olds: PropertyMap, news: PropertyMap): Promise<DiffResult> {

@@ -131,6 +131,25 @@ function claimGroup(kind: keyof typeof kinds, resourceName: string, groupId: num
   }
 }
 
+/** A resource's properties: its args, and every output key (undefined until the provider sets it). */
+function propsFor(args: object, outputKeys: readonly string[]): Record<string, unknown> {
+  const props: Record<string, unknown> = { ...args };
+  for (const key of outputKeys) if (!(key in props)) props[key] = undefined;
+  return props;
+}
+
+/** A member resource's properties, its group claimed for `kind` once the group id is known. */
+function memberProps(
+  kind: keyof typeof kinds,
+  name: string,
+  args: { groupId: DomoIdInput },
+  outputKeys: readonly string[],
+): Record<string, unknown> {
+  const props = propsFor(args, outputKeys);
+  props.groupId = gated(args.groupId, (g) => claimGroup(kind, name, g));
+  return props;
+}
+
 /**
  * A Domo group, converged to its declaration by `pulumi up`: created (or adopted), renamed in
  * place (same id, never replaced), deleted or retained when removed. Deleting a group that
@@ -147,8 +166,7 @@ export class DomoGroup extends pulumi.dynamic.Resource {
   declare readonly allowDeleteWithMembers: pulumi.Output<boolean>;
 
   constructor(name: string, args: DomoGroupArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = { ...args };
-    for (const key of groupOutputKeys) if (!(key in props)) props[key] = undefined;
+    const props = propsFor(args, groupOutputKeys);
     whenKnown(args.name, (n) => {
       if (typeof n === "string") claimName(name, n);
     });
@@ -173,9 +191,7 @@ export class DomoGroupMembers extends pulumi.dynamic.Resource {
   declare readonly deletionPolicy: pulumi.Output<"delete" | "retain">;
 
   constructor(name: string, args: DomoGroupMembersArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = { ...args };
-    for (const key of groupMembersOutputKeys) if (!(key in props)) props[key] = undefined;
-    props.groupId = gated(args.groupId, (g) => claimGroup("members", name, g));
+    const props = memberProps("members", name, args, groupMembersOutputKeys);
     super(serializedGroupMembersProvider, name, props, opts, "domo", "GroupMembers");
   }
 }
@@ -191,9 +207,7 @@ export class DomoGroupMembership extends pulumi.dynamic.Resource {
   declare readonly deletionPolicy: pulumi.Output<"delete" | "retain">;
 
   constructor(name: string, args: DomoGroupMembershipArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = { ...args };
-    for (const key of groupMembershipOutputKeys) if (!(key in props)) props[key] = undefined;
-    props.groupId = gated(args.groupId, (g) => claimGroup("membership", name, g));
+    const props = memberProps("membership", name, args, groupMembershipOutputKeys);
     super(serializedGroupMembershipProvider, name, props, opts, "domo", "GroupMembership");
   }
 }

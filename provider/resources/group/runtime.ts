@@ -7,7 +7,7 @@ import { GroupHandler } from "./group-handler";
 import { GroupMembersHandler } from "./members-handler";
 import { GroupMembershipHandler } from "./membership-handler";
 
-export { PartialGroupError } from "./context";
+export { PartialGroupError } from "./state";
 export type { RuntimeOptions };
 
 /**

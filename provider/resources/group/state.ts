@@ -1,0 +1,53 @@
+import type { z } from "zod";
+import { DomoError } from "../../client/errors";
+import { definedOnly, quote } from "../../model";
+import type { PropertyMap } from "../user/runtime";
+
+// Reading a group resource's state and writing its outputs, for every handler.
+
+/**
+ * Thrown when Domo holds the object but a follow-up step failed: the engine records the id
+ * and properties instead of forgetting it (a "partial failure").
+ */
+export class PartialGroupError extends Error {
+  readonly reasons: string[];
+  constructor(
+    readonly id: string,
+    readonly properties: PropertyMap,
+    what: string,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`${what} exists, but converging it to the declaration failed: ${reason}`);
+    this.name = "PartialGroupError";
+    this.reasons = [reason];
+  }
+}
+
+export function parseState<T>(schema: z.ZodType<T>, props: PropertyMap, kind: string): T {
+  const parsed = schema.safeParse(props);
+  if (!parsed.success) {
+    throw new DomoError({
+      kind: "invalid_state",
+      message: `The ${kind} state is not in the expected shape (${parsed.error.issues[0]?.path.join(".")}): run \`pulumi refresh\``,
+    });
+  }
+  return parsed.data;
+}
+
+export function parseNumericId(id: string, what: string): number {
+  if (!/^\d+$/.test(id)) {
+    throw new DomoError({
+      kind: "invalid_state",
+      field: "id",
+      message: `${quote(id)} is not a ${what} id (expected digits, e.g. 1234567890)`,
+    });
+  }
+  return Number(id);
+}
+
+export function outputs(state: object, inputs?: PropertyMap): PropertyMap {
+  const outs: PropertyMap = definedOnly({ ...state });
+  if (inputs?.__provider !== undefined) outs.__provider = inputs.__provider;
+  return outs;
+}
