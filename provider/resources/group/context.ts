@@ -8,6 +8,7 @@ import {
   type ParseResult,
   unknownValue,
 } from "../../model";
+import { safeFailure } from "../engine";
 import type { CheckResult, PropertyMap } from "../user/runtime";
 import type { GroupClaims } from "./claims";
 
@@ -56,24 +57,7 @@ export function checked<T extends object>(result: ParseResult<T>, news: Property
   return { inputs };
 }
 
-/** The declaration at apply: every value known and valid, or an invalid_input error. */
-export function declared<T>(result: ParseResult<T>): T {
-  if (!result.ok) {
-    throw new DomoError({
-      kind: "invalid_input",
-      field: result.failures[0]?.property,
-      message: result.failures.map((f) => `${f.property}: ${f.reason}`).join("; "),
-    });
-  }
-  if (result.unknowns.length > 0) {
-    throw new DomoError({
-      kind: "invalid_input",
-      field: result.unknowns[0],
-      message: `values still unknown at apply: ${result.unknowns.join(", ")}`,
-    });
-  }
-  return result.value;
-}
+export { declared } from "../engine";
 
 /** A known group id from raw inputs (for claims at check), or undefined. */
 export function knownId(value: unknown): number | undefined {
@@ -113,15 +97,4 @@ export async function resolveEmails(
     }
   }
   return resolved;
-}
-
-function safeFailure(failure: CheckFailure, news: PropertyMap): CheckFailure {
-  if (!holdsInvisible(news[failure.property])) return failure;
-  return { property: "", reason: `${failure.property}: ${failure.reason}` };
-}
-
-function holdsInvisible(value: unknown): boolean {
-  if (typeof value === "string") return hasInvisible(value);
-  if (value !== null && typeof value === "object") return Object.values(value).some(holdsInvisible);
-  return false;
 }

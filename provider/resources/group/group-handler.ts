@@ -9,6 +9,7 @@ import {
   parseGroupInputs,
   sameGroupName,
 } from "../../model";
+import { inPlace, noSuchObject } from "../engine";
 import { claimVerb } from "./claims";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
 import { checked, declared, GroupResourceHandler } from "./context";
@@ -42,11 +43,7 @@ export class GroupHandler extends GroupResourceHandler {
       "declared",
     );
     const d = diffGroup(state, news);
-    return {
-      changes: d.changed.length > 0 || d.settings.length > 0,
-      replaces: [],
-      deleteBeforeReplace: false,
-    };
+    return inPlace(d.changed.length > 0 || d.settings.length > 0);
   }
 
   async create(inputs: PropertyMap): Promise<CreateResult> {
@@ -55,11 +52,11 @@ export class GroupHandler extends GroupResourceHandler {
     if (decl.importId !== undefined) {
       const existing = await groups.get(Number(decl.importId));
       if (!existing) {
-        throw new DomoError({
-          kind: "not_found",
-          field: "importId",
-          message: `Cannot take over Domo group ${decl.importId}: no such group. Check the id, or remove importId to create the group`,
-        });
+        throw noSuchObject(
+          "group",
+          decl.importId,
+          "no such group. Check the id, or remove importId to create the group",
+        );
       }
       if (!decl.allowNameChange && !sameGroupName(existing.name, decl.name)) {
         throw new DomoError({

@@ -1,4 +1,10 @@
 // The DomoGroupMembers `__provider`: this path is in users' state files, keep it loadable forever.
-import { serializedGroupProviderFor } from "./serialized";
+import { serializedProviderFor } from "../engine";
 
-export = serializedGroupProviderFor("members");
+type RuntimeModule = typeof import("./runtime");
+
+export = serializedProviderFor(
+  (configGet) =>
+    (require("pulumi-domo/dist/resources/group/runtime.js") as RuntimeModule).sharedGroupRuntime(configGet)
+      .members,
+);

@@ -1,5 +1,6 @@
 import { DomoError } from "../../client/errors";
 import { normaliseEmail, omitDefaultSettings, readOnlyShape, unknownValue } from "../../model";
+import { inPlace } from "../engine";
 import {
   type CheckResult,
   type CreateResult,
@@ -133,7 +134,7 @@ export class UserBatchRuntime {
       const d = await this.users.diff(String(state.userId), state, inputs);
       if (d.changes) changes = true;
     }
-    return { changes, replaces: [], deleteBeforeReplace: false };
+    return inPlace(changes);
   }
 
   async create(inputs: PropertyMap): Promise<CreateResult> {

@@ -21,32 +21,29 @@ import {
   userStateSchema,
   writeBody,
 } from "../../model";
+import {
+  type CheckResult,
+  type CreateResult,
+  type DiffResult,
+  declared,
+  inPlace,
+  noSuchObject,
+  type PropertyMap,
+  type ReadResult,
+  safeFailure,
+  type UpdateResult,
+} from "../engine";
 import { diffUser } from "./diff";
 import { stateFrom } from "./state-build";
 
-/** The shapes the Pulumi engine exchanges with a dynamic provider, kept free of `any`. */
-export type PropertyMap = Record<string, unknown>;
-export interface CheckResult {
-  inputs?: PropertyMap;
-  failures?: CheckFailure[];
-}
-export interface DiffResult {
-  changes: boolean;
-  replaces: string[];
-  deleteBeforeReplace: boolean;
-}
-export interface CreateResult {
-  id: string;
-  outs: PropertyMap;
-}
-export interface ReadResult {
-  id?: string;
-  props?: PropertyMap;
-  inputs?: PropertyMap;
-}
-export interface UpdateResult {
-  outs: PropertyMap;
-}
+export type {
+  CheckResult,
+  CreateResult,
+  DiffResult,
+  PropertyMap,
+  ReadResult,
+  UpdateResult,
+} from "../engine";
 
 /**
  * Thrown when Domo holds the account but a follow-up step failed: the engine records the id
@@ -158,11 +155,7 @@ export class UserProviderRuntime {
     const state = parseState(olds);
     this.claim(state.userId || parseId(id), "declared");
     const d = diffUser(state, news);
-    return {
-      changes: d.changed.length > 0 || d.settings.length > 0,
-      replaces: [],
-      deleteBeforeReplace: false,
-    };
+    return inPlace(d.changed.length > 0 || d.settings.length > 0);
   }
 
   async create(inputs: PropertyMap): Promise<CreateResult> {
@@ -173,11 +166,11 @@ export class UserProviderRuntime {
       // Taking over a known account (the `import` resource option lands here): never create.
       const existing = await users.get(Number(decl.importId));
       if (!existing) {
-        throw new DomoError({
-          kind: "not_found",
-          field: "importId",
-          message: `Cannot take over Domo user ${decl.importId}: no such user (or it was deleted). Check the id (\`pulumi-domo export\` lists every account with its id), or remove the import to create the account`,
-        });
+        throw noSuchObject(
+          "user",
+          decl.importId,
+          "no such user (or it was deleted). Check the id (`pulumi-domo export` lists every account with its id), or remove the import to create the account",
+        );
       }
       if (!decl.allowEmailChange && !sameEmail(existing.email, decl.email)) {
         throw new DomoError({
@@ -368,23 +361,6 @@ export class UserProviderRuntime {
 }
 
 /**
- * The engine prints a failure as "property <name> value {<raw value>} has a problem: ...",
- * echoing the raw value. A value holding control or invisible characters must not reach a
- * terminal raw: such a failure names its property in the reason (where the value is shown
- * escaped) and leaves the engine's property empty, so it prints the reason alone.
- */
-function safeFailure(failure: CheckFailure, news: PropertyMap): CheckFailure {
-  if (!holdsInvisible(news[failure.property])) return failure;
-  return { property: "", reason: `${failure.property}: ${failure.reason}` };
-}
-
-function holdsInvisible(value: unknown): boolean {
-  if (typeof value === "string") return hasInvisible(value);
-  if (value !== null && typeof value === "object") return Object.values(value).some(holdsInvisible);
-  return false;
-}
-
-/**
  * The create conflict, with the ways out in the order they are likely: a renamed resource
  * (aliases keep the account), an interrupted run (recover), then a deliberate takeover.
  */
@@ -418,22 +394,7 @@ function guardError(
 }
 
 function declaration(inputs: PropertyMap): UserDeclaration {
-  const result = parseUserInputs(inputs);
-  if (!result.ok) {
-    throw new DomoError({
-      kind: "invalid_input",
-      field: result.failures[0]?.property,
-      message: result.failures.map((f) => `${f.property}: ${f.reason}`).join("; "),
-    });
-  }
-  if (result.unknowns.length > 0) {
-    throw new DomoError({
-      kind: "invalid_input",
-      field: result.unknowns[0],
-      message: `values still unknown at apply: ${result.unknowns.join(", ")}`,
-    });
-  }
-  return result.value;
+  return declared(parseUserInputs(inputs));
 }
 
 function parseState(props: PropertyMap): UserState {

@@ -1,0 +1,147 @@
+import { DomoError } from "../client/errors";
+import { type CheckFailure, hasInvisible } from "../model";
+
+/**
+ * What every dynamic resource of this package shares with the Pulumi engine: the shapes it
+ * exchanges (kept free of `any`), the in-place diff answer, the declaration-at-apply rule, and
+ * the factory of the objects Pulumi serializes into `__provider`.
+ */
+export type PropertyMap = Record<string, unknown>;
+export interface CheckResult {
+  inputs?: PropertyMap;
+  failures?: CheckFailure[];
+}
+export interface DiffResult {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+export interface CreateResult {
+  id: string;
+  outs: PropertyMap;
+}
+export interface ReadResult {
+  id?: string;
+  props?: PropertyMap;
+  inputs?: PropertyMap;
+}
+export interface UpdateResult {
+  outs: PropertyMap;
+}
+
+/** Nothing here is ever replaced: Domo changes every field in place. */
+export function inPlace(changes: boolean): DiffResult {
+  return { changes, replaces: [], deleteBeforeReplace: false };
+}
+
+/** A parse of the engine's inputs: valid (perhaps with values unknown at preview) or failures. */
+export type ParsedInputs<T> =
+  | { ok: true; value: T; unknowns: string[] }
+  | { ok: false; failures: CheckFailure[] };
+
+/** The declaration at apply: every value known and valid, or an invalid_input error. */
+export function declared<T>(result: ParsedInputs<T>): T {
+  if (!result.ok) {
+    throw new DomoError({
+      kind: "invalid_input",
+      field: result.failures[0]?.property,
+      message: result.failures.map((f) => `${f.property}: ${f.reason}`).join("; "),
+    });
+  }
+  if (result.unknowns.length > 0) {
+    throw new DomoError({
+      kind: "invalid_input",
+      field: result.unknowns[0],
+      message: `values still unknown at apply: ${result.unknowns.join(", ")}`,
+    });
+  }
+  return result.value;
+}
+
+/** What a provider object delegates each engine call to. */
+export interface EngineHandler {
+  check(olds: PropertyMap, news: PropertyMap): Promise<CheckResult>;
+  diff(id: string, olds: PropertyMap, news: PropertyMap): Promise<DiffResult>;
+  create(inputs: PropertyMap): Promise<CreateResult>;
+  read(id: string, props: PropertyMap): Promise<ReadResult>;
+  update(id: string, olds: PropertyMap, news: PropertyMap): Promise<UpdateResult>;
+  delete(id: string, props: PropertyMap): Promise<void>;
+}
+
+export type ConfigGet = (key: string) => string | undefined;
+
+export interface ConfigureRequest {
+  config: { get(key: string): string | undefined };
+}
+
+/**
+ * The object Pulumi serializes into a resource's `__provider`. Each serialized-*-provider
+ * module's whole `module.exports` is one of these, so installed from npm the closure
+ * serializer captures it as one `require("pulumi-domo/dist/...")` of that module (a few
+ * hundred bytes per resource in the state); serialized by value (this repository) it holds
+ * only `load`, which requires the runtime by package path at run time, and methods that
+ * delegate to it: no client, no credential. Credentials arrive through `configure` (stack
+ * config, decrypted by the engine) or the environment. `load` returns the process's shared
+ * runtime, so every resource of a run shares one client and one record of claims. Those
+ * module paths are written into users' state files: they must stay loadable forever.
+ */
+export function serializedProviderFor<H extends EngineHandler>(load: (configGet?: ConfigGet) => H) {
+  return {
+    load,
+    handler: undefined as H | undefined,
+
+    // Synchronous on purpose: the engine may call other methods before a returned promise settles.
+    configure(req: ConfigureRequest): Promise<void> {
+      this.handler = this.load((key) => req.config.get(key));
+      return Promise.resolve();
+    },
+    impl(): H {
+      if (!this.handler) this.handler = this.load();
+      return this.handler;
+    },
+    check(olds: PropertyMap, news: PropertyMap) {
+      return this.impl().check(olds, news);
+    },
+    diff(id: string, olds: PropertyMap, news: PropertyMap) {
+      return this.impl().diff(id, olds, news);
+    },
+    create(inputs: PropertyMap) {
+      return this.impl().create(inputs);
+    },
+    read(id: string, props: PropertyMap) {
+      return this.impl().read(id, props);
+    },
+    update(id: string, olds: PropertyMap, news: PropertyMap) {
+      return this.impl().update(id, olds, news);
+    },
+    delete(id: string, props: PropertyMap) {
+      return this.impl().delete(id, props);
+    },
+  };
+}
+
+/**
+ * The engine prints a failure as "property <name> value {<raw value>} has a problem: ...",
+ * echoing the raw value. A value holding control or invisible characters must not reach a
+ * terminal raw: such a failure names its property in the reason (where the value is shown
+ * escaped) and leaves the engine's property empty, so it prints the reason alone.
+ */
+export function safeFailure(failure: CheckFailure, news: PropertyMap): CheckFailure {
+  if (!holdsInvisible(news[failure.property])) return failure;
+  return { property: "", reason: `${failure.property}: ${failure.reason}` };
+}
+
+function holdsInvisible(value: unknown): boolean {
+  if (typeof value === "string") return hasInvisible(value);
+  if (value !== null && typeof value === "object") return Object.values(value).some(holdsInvisible);
+  return false;
+}
+
+/** The error of a takeover by id whose object Domo does not have. */
+export function noSuchObject(what: "user" | "group", id: string, advice: string): DomoError {
+  return new DomoError({
+    kind: "not_found",
+    field: "importId",
+    message: `Cannot take over Domo ${what} ${id}: ${advice}`,
+  });
+}
