@@ -8,18 +8,12 @@ import {
   type ParseResult,
   unknownValue,
 } from "../../model";
+import type { CheckResult, PropertyMap } from "../engine";
 import { safeFailure } from "../engine";
-import type { CheckResult, PropertyMap } from "../user/runtime";
 import type { GroupClaims } from "./claims";
 
-export type {
-  CheckResult,
-  CreateResult,
-  DiffResult,
-  PropertyMap,
-  ReadResult,
-  UpdateResult,
-} from "../user/runtime";
+// The engine's shapes, for modules that import them from here.
+export type * from "../engine";
 
 /** What every group resource's handler shares in one provider process. */
 export interface GroupContext {

@@ -36,14 +36,8 @@ import {
 import { diffUser } from "./diff";
 import { stateFrom } from "./state-build";
 
-export type {
-  CheckResult,
-  CreateResult,
-  DiffResult,
-  PropertyMap,
-  ReadResult,
-  UpdateResult,
-} from "../engine";
+// The engine's shapes, for modules that import them from here.
+export type * from "../engine";
 
 /**
  * Thrown when Domo holds the account but a follow-up step failed: the engine records the id
