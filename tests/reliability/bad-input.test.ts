@@ -329,8 +329,8 @@ const fileCases: FileCase[] = [
   {
     inputClass: "malformed files",
     label: "unknown top-level key",
-    text: "users: []\ngroups: []\n",
-    path: "groups",
+    text: "users: []\nteams: []\n",
+    path: "teams",
     message: /unknown top-level key/,
     line: 2,
   },
