@@ -51,14 +51,7 @@ export default {
   timeoutFactor: 2,
   // dist/ is copied into the sandbox (unmutated): the directory's deletion-guard provider loads its
   // rules by package path (pulumi-domo/dist/model/deletion-guard.js), which is not mutated here.
-  ignorePatterns: [
-    "tests/.tmp",
-    "bench/.tmp",
-    "tools/pulumi-cli/.build",
-    ".pulumi",
-    "reports",
-    "deploy",
-  ],
+  ignorePatterns: ["tests/.tmp", "bench/.tmp", "tools/pulumi-cli/.build", ".pulumi", "reports", "deploy"],
   reporters: ["html", "json", "clear-text", "progress"],
   htmlReporter: { fileName: `reports/mutation/${report}.html` },
   jsonReporter: { fileName: `reports/mutation/${report}.json` },

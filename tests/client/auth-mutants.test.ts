@@ -11,7 +11,9 @@ import { DebugLog, Redactor } from "../../provider/client/log";
 
 // The token endpoint against a scripted fetch: caching, refresh margin, errors, retries.
 
-type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | (() => Promise<FetchResponse>);
+type Reply =
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | (() => Promise<FetchResponse>);
 
 const secret = "client-secret-123";
 
@@ -141,7 +143,10 @@ describe("auth.ts: the token manager", () => {
 
   for (const status of [400, 401]) {
     it(`calls a ${status} a credentials problem, names the client and scope, and does not retry`, async () => {
-      const h = harness([{ status, body: { error: "invalid_client" } }, { status: 200, body: tokenBody("x") }]);
+      const h = harness([
+        { status, body: { error: "invalid_client" } },
+        { status: 200, body: tokenBody("x") },
+      ]);
       const e = await refusal(h.tokens.token());
       assert.equal(e.kind, "auth");
       assert.equal(e.status, status);
@@ -186,7 +191,11 @@ describe("auth.ts: the token manager", () => {
     } finally {
       clock.restore();
     }
-    const down = harness([{ status: 500 }, { status: 500 }, { status: 502, body: { message: "bad gateway", toe: "TT" } }]);
+    const down = harness([
+      { status: 500 },
+      { status: 500 },
+      { status: 502, body: { message: "bad gateway", toe: "TT" } },
+    ]);
     const e = await refusal(down.tokens.token());
     assert.equal(e.kind, "server");
     assert.equal(e.attempts, 3);
@@ -200,7 +209,10 @@ describe("auth.ts: the token manager", () => {
     const h = harness([reset], { maxRetries: 0 });
     const e = await refusal(h.tokens.token());
     assert.equal(e.kind, "network");
-    assert.match(e.message, /^Gave up after 1 attempt\(s\): Could not get a token from http:\/\/domo\.test: ECONNRESET/);
+    assert.match(
+      e.message,
+      /^Gave up after 1 attempt\(s\): Could not get a token from http:\/\/domo\.test: ECONNRESET/,
+    );
     const nocode = harness([() => Promise.reject(new Error("x"))], { maxRetries: 0 });
     assert.match((await refusal(nocode.tokens.token())).message, /: connection failed/);
     const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });

@@ -41,11 +41,19 @@ describe("client settings (config.ts)", () => {
   });
 
   it("strips trailing slashes from apiHost and trims the id and scope", () => {
-    const s = parseClientSettings({ ...base, clientId: "  id  ", scope: " data ", apiHost: "http://h.example:9/api//" });
+    const s = parseClientSettings({
+      ...base,
+      clientId: "  id  ",
+      scope: " data ",
+      apiHost: "http://h.example:9/api//",
+    });
     assert.equal(s.apiHost, "http://h.example:9/api");
     assert.equal(s.clientId, "id");
     assert.equal(s.scope, "data");
-    assert.equal(parseClientSettings({ ...base, apiHost: "http://h.example/a/b" }).apiHost, "http://h.example/a/b");
+    assert.equal(
+      parseClientSettings({ ...base, apiHost: "http://h.example/a/b" }).apiHost,
+      "http://h.example/a/b",
+    );
   });
 
   it("names the setting, both its external names and the reason", () => {
@@ -55,7 +63,10 @@ describe("client settings (config.ts)", () => {
       e.message,
       "Invalid Domo client settings: apiHost (stack config domo:apiHost or env DOMO_API_HOST) must be a URL such as https://api.domo.com",
     );
-    assert.match(failure({ ...base, clientId: "   " }).message, /clientId .* is required: the client id of a Domo API client$/);
+    assert.match(
+      failure({ ...base, clientId: "   " }).message,
+      /clientId .* is required: the client id of a Domo API client$/,
+    );
     assert.match(
       failure({ ...base, clientSecret: "" }).message,
       /clientSecret .* is required: the client secret of a Domo API client \(store it as a secret\)$/,
@@ -65,12 +76,20 @@ describe("client settings (config.ts)", () => {
 
   it("words the name as the caller asks: plain, config or env", () => {
     const hint = "(stack config domo:timeoutMs or env DOMO_TIMEOUT_MS)";
-    assert.ok(failure({ ...base, timeoutMs: 1 }).message.startsWith(`Invalid Domo client settings: timeoutMs ${hint} `));
     assert.ok(
-      failure({ ...base, timeoutMs: 1 }, "config").message.startsWith(`Invalid Domo client settings: domo:timeoutMs ${hint} `),
+      failure({ ...base, timeoutMs: 1 }).message.startsWith(
+        `Invalid Domo client settings: timeoutMs ${hint} `,
+      ),
     );
     assert.ok(
-      failure({ ...base, timeoutMs: 1 }, "env").message.startsWith(`Invalid Domo client settings: DOMO_TIMEOUT_MS ${hint} `),
+      failure({ ...base, timeoutMs: 1 }, "config").message.startsWith(
+        `Invalid Domo client settings: domo:timeoutMs ${hint} `,
+      ),
+    );
+    assert.ok(
+      failure({ ...base, timeoutMs: 1 }, "env").message.startsWith(
+        `Invalid Domo client settings: DOMO_TIMEOUT_MS ${hint} `,
+      ),
     );
   });
 
@@ -149,7 +168,8 @@ describe("client settings (config.ts)", () => {
       const t = settingsFromSources((k) => typed[k], env);
       assert.equal(t.maxRetries, 3);
       assert.equal(t.debug, true);
-      for (const text of ["true", "1"]) assert.equal(settingsFromSources(none, { ...env, DOMO_DEBUG: text }).debug, true);
+      for (const text of ["true", "1"])
+        assert.equal(settingsFromSources(none, { ...env, DOMO_DEBUG: text }).debug, true);
       for (const text of ["false", "0", "yes", "TRUE"]) {
         assert.equal(settingsFromSources(none, { ...env, DOMO_DEBUG: text }).debug, false, text);
       }
@@ -170,11 +190,18 @@ describe("client settings (config.ts)", () => {
     });
 
     it("keeps string settings as text even when they look like numbers", () => {
-      const s = settingsFromSources(none, { DOMO_CLIENT_ID: "12345", DOMO_CLIENT_SECRET: "67890", DOMO_SCOPE: "1" });
+      const s = settingsFromSources(none, {
+        DOMO_CLIENT_ID: "12345",
+        DOMO_CLIENT_SECRET: "67890",
+        DOMO_SCOPE: "1",
+      });
       assert.equal(s.clientId, "12345");
       assert.equal(s.clientSecret, "67890");
       assert.equal(s.scope, "1");
-      assert.equal(settingsFromSources(none, { ...env, DOMO_API_HOST: "http://x.example/" }).apiHost, "http://x.example");
+      assert.equal(
+        settingsFromSources(none, { ...env, DOMO_API_HOST: "http://x.example/" }).apiHost,
+        "http://x.example",
+      );
     });
 
     it("reads process.env when no environment is given", () => {

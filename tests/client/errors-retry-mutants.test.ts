@@ -40,12 +40,25 @@ describe("errors.ts: kinds, messages, advice", () => {
   });
 
   it("composes the message with the request and Domo's trace id", () => {
-    const e = new DomoError({ kind: "not_found", message: "No user", method: "GET", path: "/v1/users/5", status: 404, toe: "T1" });
+    const e = new DomoError({
+      kind: "not_found",
+      message: "No user",
+      method: "GET",
+      path: "/v1/users/5",
+      status: 404,
+      toe: "T1",
+    });
     assert.equal(e.message, "No user (GET /v1/users/5 -> 404) [Domo trace id: T1]");
     assert.equal(e.name, "DomoError");
-    assert.equal(new DomoError({ kind: "network", message: "down", method: "GET", path: "/x" }).message, "down (GET /x)");
+    assert.equal(
+      new DomoError({ kind: "network", message: "down", method: "GET", path: "/x" }).message,
+      "down (GET /x)",
+    );
     assert.equal(new DomoError({ kind: "network", message: "down", method: "GET" }).message, "down");
-    assert.equal(new DomoError({ kind: "network", message: "down", path: "/x", status: 500 }).message, "down");
+    assert.equal(
+      new DomoError({ kind: "network", message: "down", path: "/x", status: 500 }).message,
+      "down",
+    );
     assert.equal(new DomoError({ kind: "server", message: "m", toe: "T2" }).message, "m [Domo trace id: T2]");
   });
 
@@ -153,7 +166,10 @@ describe("retry.ts: policy, delays, the retry run", () => {
     assert.equal(retryDelay(p, 3, "", fixed(0, 0.999)), 1998);
     assert.equal(retryDelay(p, 10, undefined, fixed(0, 0.5)), 10_000);
     assert.equal(retryDelay(p, 0, undefined, fixed(0, 0)), 0);
-    assert.equal(retryDelay(retryPolicy(settings, { maxRetryAfterMs: 100 }), 10, undefined, fixed(0, 0.5)), 100);
+    assert.equal(
+      retryDelay(retryPolicy(settings, { maxRetryAfterMs: 100 }), 10, undefined, fixed(0, 0.5)),
+      100,
+    );
   });
 
   it("reads Retry-After as seconds or a date, trimmed, capped at maxRetryAfterMs", () => {
@@ -173,7 +189,16 @@ describe("retry.ts: policy, delays, the retry run", () => {
   });
 
   function failure(kind: DomoErrorKind = "server"): DomoError {
-    return new DomoError({ kind, message: "boom", method: "GET", path: "/v1/x", status: 503, toe: "T9", field: "f", maybeCommitted: true });
+    return new DomoError({
+      kind,
+      message: "boom",
+      method: "GET",
+      path: "/v1/x",
+      status: 503,
+      toe: "T9",
+      field: "f",
+      maybeCommitted: true,
+    });
   }
 
   it("counts attempts", () => {
@@ -215,12 +240,21 @@ describe("retry.ts: policy, delays, the retry run", () => {
 
   it("gives up when waiting would pass the deadline, not when it reaches it", () => {
     const p = retryPolicy({ maxRetries: 5, deadlineMs: 1000 });
-    const atDeadline = new RetryRun(p, fixed(0)).next(failure("rate_limited"), { idempotent: false, retryAfter: "1" });
+    const atDeadline = new RetryRun(p, fixed(0)).next(failure("rate_limited"), {
+      idempotent: false,
+      retryAfter: "1",
+    });
     assert.deepEqual(atDeadline, { retry: true, waitMs: 1000 });
-    const past = new RetryRun(p, fixed(0)).next(failure("rate_limited"), { idempotent: false, retryAfter: "1.001" });
+    const past = new RetryRun(p, fixed(0)).next(failure("rate_limited"), {
+      idempotent: false,
+      retryAfter: "1.001",
+    });
     assert.equal(past.retry, false);
     if (!past.retry) {
-      assert.match(past.error.message, /^Gave up after 0 attempt\(s\) because the call's deadline would pass: boom/);
+      assert.match(
+        past.error.message,
+        /^Gave up after 0 attempt\(s\) because the call's deadline would pass: boom/,
+      );
     }
   });
 

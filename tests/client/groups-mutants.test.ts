@@ -15,13 +15,23 @@ function harness(handler: Handler, settings: Record<string, unknown> = {}) {
   const lines: string[] = [];
   let now = 0;
   const transport = {
-    request: async (method: string, path: string, options: { query?: Record<string, unknown>; body?: unknown } = {}) => {
+    request: async (
+      method: string,
+      path: string,
+      options: { query?: Record<string, unknown>; body?: unknown } = {},
+    ) => {
       const call = { method, path, query: options.query, body: options.body };
       calls.push(call);
       return handler(call);
     },
   } as unknown as Transport;
-  const s = parseClientSettings({ clientId: "i", clientSecret: "s", maxRetries: 2, listingTtlMs: 1000, ...settings });
+  const s = parseClientSettings({
+    clientId: "i",
+    clientSecret: "s",
+    maxRetries: 2,
+    listingTtlMs: 1000,
+    ...settings,
+  });
   const api = new GroupsApi(transport, s, new DebugLog(true, new Redactor(), (l) => lines.push(l)), {
     now: () => now,
     random: () => 0,
@@ -33,11 +43,17 @@ function harness(handler: Handler, settings: Record<string, unknown> = {}) {
     advance: (ms: number) => {
       now += ms;
     },
-    count: (method: string, path: string) => calls.filter((c) => c.method === method && c.path === path).length,
+    count: (method: string, path: string) =>
+      calls.filter((c) => c.method === method && c.path === path).length,
   };
 }
 
-const g = (id: number, name = `G${id}`, extra: Record<string, unknown> = {}) => ({ id, name, active: true, ...extra });
+const g = (id: number, name = `G${id}`, extra: Record<string, unknown> = {}) => ({
+  id,
+  name,
+  active: true,
+  ...extra,
+});
 const err = (kind: DomoError["kind"], extra: Partial<ConstructorParameters<typeof DomoError>[0]> = {}) =>
   new DomoError({ kind, message: kind, ...extra });
 
@@ -68,22 +84,33 @@ describe("GroupsApi (groups.ts) over a scripted transport", () => {
     const h = harness(pages(all));
     const seen: number[][] = [];
     for await (const page of h.api.list(2)) seen.push(page.map((x) => x.id));
-    assert.deepEqual(seen, [[1, 2], [3, 4]]);
-    assert.deepEqual(h.calls.map((c) => c.query), [
-      { limit: 2, offset: 0 },
-      { limit: 2, offset: 2 },
-      { limit: 2, offset: 4 },
+    assert.deepEqual(seen, [
+      [1, 2],
+      [3, 4],
     ]);
+    assert.deepEqual(
+      h.calls.map((c) => c.query),
+      [
+        { limit: 2, offset: 0 },
+        { limit: 2, offset: 2 },
+        { limit: 2, offset: 4 },
+      ],
+    );
     const small = harness(pages(all));
     for await (const _ of small.api.list(0)) break;
     assert.deepEqual(small.calls[0]?.query, { limit: 1, offset: 0 });
     const big = harness(pages(all));
     assert.equal((await big.api.listAll()).length, 4);
-    assert.deepEqual(big.calls.map((c) => c.query), [{ limit: 500, offset: 0 }]);
+    assert.deepEqual(
+      big.calls.map((c) => c.query),
+      [{ limit: 500, offset: 0 }],
+    );
   });
 
   it("drops a group repeated across pages and yields no empty page", async () => {
-    const h = harness((c) => (Number(c.query?.offset) === 0 ? [g(1), g(2)] : Number(c.query?.offset) === 2 ? [g(2), g(1)] : [g(3)]));
+    const h = harness((c) =>
+      Number(c.query?.offset) === 0 ? [g(1), g(2)] : Number(c.query?.offset) === 2 ? [g(2), g(1)] : [g(3)],
+    );
     const seen: number[][] = [];
     for await (const page of h.api.list(2)) seen.push(page.map((x) => x.id));
     assert.deepEqual(seen, [[1, 2], [3]]);
@@ -152,7 +179,9 @@ describe("GroupsApi (groups.ts) over a scripted transport", () => {
     const got = await h.api.create({ name: "Lost" });
     assert.equal(got.id, 8);
     assert.equal(h.count("POST", "/v1/groups"), 1);
-    assert.ok(h.lines.includes("[pulumi-domo] create of group Lost: outcome unknown (network); checking by name"));
+    assert.ok(
+      h.lines.includes("[pulumi-domo] create of group Lost: outcome unknown (network); checking by name"),
+    );
     assert.ok(h.lines.includes("[pulumi-domo] create of group Lost had committed as group 8"));
   });
 
@@ -214,13 +243,26 @@ describe("GroupsApi (groups.ts) over a scripted transport", () => {
     await h.api.findByName("old");
     const updated = await h.api.update(3, { name: "Renamed" });
     assert.equal(updated.name, "Old", "read back after a 204");
-    assert.deepEqual(h.calls.find((c) => c.method === "PUT")?.body, { id: 3, name: "Renamed", active: false, default: true });
+    assert.deepEqual(h.calls.find((c) => c.method === "PUT")?.body, {
+      id: 3,
+      name: "Renamed",
+      active: false,
+      default: true,
+    });
     await h.api.update(3, { active: true });
-    assert.deepEqual(h.calls.filter((c) => c.method === "PUT")[1]?.body, { id: 3, name: "Old", active: true, default: true });
+    assert.deepEqual(h.calls.filter((c) => c.method === "PUT")[1]?.body, {
+      id: 3,
+      name: "Old",
+      active: true,
+      default: true,
+    });
     gone = true;
     const e = await refusal(h.api.update(3, {}));
     assert.equal(e.kind, "not_found");
-    assert.equal(e.message, "Domo group 3 no longer exists; run `pulumi refresh` so Pulumi recreates it (PUT /v1/groups/3)");
+    assert.equal(
+      e.message,
+      "Domo group 3 no longer exists; run `pulumi refresh` so Pulumi recreates it (PUT /v1/groups/3)",
+    );
   });
 
   it("update: the group vanishing between the write and the read-back is not_found", async () => {
@@ -278,15 +320,21 @@ describe("GroupsApi (groups.ts) over a scripted transport", () => {
       return [[5, 3], [3, 9], [1]][offset / 2] ?? [];
     });
     assert.deepEqual(await h.api.listMembers(4, 2), [1, 3, 5, 9]);
-    assert.deepEqual(h.calls.map((c) => [c.path, c.query]), [
-      ["/v1/groups/4/users", { limit: 2, offset: 0 }],
-      ["/v1/groups/4/users", { limit: 2, offset: 2 }],
-      ["/v1/groups/4/users", { limit: 2, offset: 4 }],
-    ]);
+    assert.deepEqual(
+      h.calls.map((c) => [c.path, c.query]),
+      [
+        ["/v1/groups/4/users", { limit: 2, offset: 0 }],
+        ["/v1/groups/4/users", { limit: 2, offset: 2 }],
+        ["/v1/groups/4/users", { limit: 2, offset: 4 }],
+      ],
+    );
     const clamp = harness(() => []);
     await clamp.api.listMembers(4, 0);
     await clamp.api.listMembers(4, 9999);
-    assert.deepEqual(clamp.calls.map((c) => c.query?.limit), [1, 500]);
+    assert.deepEqual(
+      clamp.calls.map((c) => c.query?.limit),
+      [1, 500],
+    );
   });
 
   it("caches members per group within the TTL, shares one listing, and says undefined for a gone group", async () => {
@@ -316,7 +364,8 @@ describe("GroupsApi (groups.ts) over a scripted transport", () => {
   it("adds and removes members, keeping the cached listing current", async () => {
     const h = harness((c) => {
       if (c.method === "GET") return [1];
-      if (c.path === "/v1/groups/1/users/404") throw err("not_found", { status: 404, method: c.method, path: c.path, toe: "T" });
+      if (c.path === "/v1/groups/1/users/404")
+        throw err("not_found", { status: 404, method: c.method, path: c.path, toe: "T" });
       if (c.path === "/v1/groups/1/users/500") throw err("server");
       return undefined;
     });

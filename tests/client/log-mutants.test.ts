@@ -32,12 +32,18 @@ describe("debug log redaction (log.ts)", () => {
       r.redact('{"access_token":"eyJhbGci","token_type":"x"}'),
       '{"access_token":"[REDACTED]","token_type":"x"}',
     );
-    assert.equal(r.redact("grant=1&client_secret=abc&scope=user"), "grant=1&client_secret=[REDACTED]&scope=user");
+    assert.equal(
+      r.redact("grant=1&client_secret=abc&scope=user"),
+      "grant=1&client_secret=[REDACTED]&scope=user",
+    );
     assert.equal(r.redact('{"clientSecret" : "p4ss"}'), '{"clientSecret" : "[REDACTED]"}');
     assert.equal(r.redact("{access_token:tok}"), "{access_token:[REDACTED]}");
     assert.equal(r.redact("access_token=tok,x"), "access_token=[REDACTED],x");
     assert.equal(r.redact("access_token=tok rest"), "access_token=[REDACTED] rest");
-    assert.equal(r.redact("access_token=a client_secret=b"), "access_token=[REDACTED] client_secret=[REDACTED]");
+    assert.equal(
+      r.redact("access_token=a client_secret=b"),
+      "access_token=[REDACTED] client_secret=[REDACTED]",
+    );
     assert.equal(r.redact("token=plain"), "token=plain");
   });
 

@@ -10,7 +10,9 @@ import { errorFromResponse, type HttpMethod, Transport } from "../../provider/cl
 
 // The HTTP layer against a scripted fetch: no sockets, no real time.
 
-type Reply = { status: number; body?: string; headers?: Record<string, string> } | (() => Promise<FetchResponse>);
+type Reply =
+  | { status: number; body?: string; headers?: Record<string, string> }
+  | (() => Promise<FetchResponse>);
 
 function response(status: number, body = "", headers: Record<string, string> = {}): FetchResponse {
   return {
@@ -121,26 +123,41 @@ describe("transport.ts against a scripted fetch", () => {
   });
 
   it("returns undefined without a schema, the parsed body with one", async () => {
-    const h = harness([{ status: 200, body: '{"id":1}' }, { status: 200, body: '{"id":2}' }, { status: 200, body: "" }]);
+    const h = harness([
+      { status: 200, body: '{"id":1}' },
+      { status: 200, body: '{"id":2}' },
+      { status: 200, body: "" },
+    ]);
     assert.equal(await h.transport.request("GET", "/a"), undefined);
-    assert.deepEqual(await h.transport.request("GET", "/a", { schema: z.object({ id: z.number() }) }), { id: 2 });
+    assert.deepEqual(await h.transport.request("GET", "/a", { schema: z.object({ id: z.number() }) }), {
+      id: 2,
+    });
     assert.equal(await h.transport.request("GET", "/a", { schema: z.undefined() }), undefined);
   });
 
   it("calls a body that is not JSON, or of the wrong shape, a server error naming the field", async () => {
-    const h = harness([
-      { status: 200, body: "<html>" },
-      { status: 200, body: '{"users":[{"id":"x"}]}' },
-      { status: 200, body: '"text"' },
-    ], { maxRetries: 0 });
+    const h = harness(
+      [
+        { status: 200, body: "<html>" },
+        { status: 200, body: '{"users":[{"id":"x"}]}' },
+        { status: 200, body: '"text"' },
+      ],
+      { maxRetries: 0 },
+    );
     const schema = z.object({ users: z.array(z.object({ id: z.number() })) });
     const notJson = await refusal(h.transport.request("GET", "/a", { schema }));
     assert.equal(notJson.kind, "server");
     assert.equal(notJson.status, 200);
-    assert.equal(notJson.message, "Gave up after 1 attempt(s): Domo answered with a body that is not JSON (GET /a -> 200)");
+    assert.equal(
+      notJson.message,
+      "Gave up after 1 attempt(s): Domo answered with a body that is not JSON (GET /a -> 200)",
+    );
     const shape = await refusal(h.transport.request("GET", "/a", { schema }));
     assert.equal(shape.kind, "server");
-    assert.match(shape.message, /^Gave up after 1 attempt\(s\): Domo's response did not have the expected shape \(users\.0\.id: .+\) \(GET \/a -> 200\)$/);
+    assert.match(
+      shape.message,
+      /^Gave up after 1 attempt\(s\): Domo's response did not have the expected shape \(users\.0\.id: .+\) \(GET \/a -> 200\)$/,
+    );
     const top = await refusal(h.transport.request("GET", "/a", { schema }));
     assert.match(top.message, /expected shape \(body: /);
     assert.equal(h.calls.length, 3);
@@ -207,7 +224,8 @@ describe("transport.ts against a scripted fetch", () => {
 
   it("reports a network failure with the host and the code; maybe committed unless refused or a GET", async () => {
     const reset = () => Promise.reject(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
-    const refused = () => Promise.reject(Object.assign(new Error("connect refused"), { code: "ECONNREFUSED" }));
+    const refused = () =>
+      Promise.reject(Object.assign(new Error("connect refused"), { code: "ECONNREFUSED" }));
     const plain = () => Promise.reject(new Error("x".repeat(300)));
     const put = harness([reset], { maxRetries: 0 });
     const e = await refusal(put.transport.request("PUT", "/a"));
@@ -234,17 +252,20 @@ describe("transport.ts against a scripted fetch", () => {
     try {
       let signal: AbortSignal | undefined;
       const h = harness([], { maxRetries: 0 });
-      const hang = new Transport(parseClientSettings({ clientId: "i", clientSecret: secret, timeoutMs: 150, maxRetries: 0 }), {
-        limiter: { acquire: async () => () => {} } as unknown as RequestLimiter,
-        log: new DebugLog(true, new Redactor(), (l) => h.lines.push(l)),
-        redactor: new Redactor(),
-        tokens: { token: async () => "t", invalidate: () => {} },
-        fetch: (_url, init) =>
-          new Promise((_resolve, reject) => {
-            signal = init.signal;
-            init.signal?.addEventListener("abort", () => reject(new Error("aborted")));
-          }),
-      });
+      const hang = new Transport(
+        parseClientSettings({ clientId: "i", clientSecret: secret, timeoutMs: 150, maxRetries: 0 }),
+        {
+          limiter: { acquire: async () => () => {} } as unknown as RequestLimiter,
+          log: new DebugLog(true, new Redactor(), (l) => h.lines.push(l)),
+          redactor: new Redactor(),
+          tokens: { token: async () => "t", invalidate: () => {} },
+          fetch: (_url, init) =>
+            new Promise((_resolve, reject) => {
+              signal = init.signal;
+              init.signal?.addEventListener("abort", () => reject(new Error("aborted")));
+            }),
+        },
+      );
       const p = refusal(hang.request("POST", "/a"));
       await clock.tickAsync(149);
       assert.equal(signal?.aborted, false);
@@ -262,7 +283,8 @@ describe("transport.ts against a scripted fetch", () => {
   it("reports a connection that breaks while the body is read", async () => {
     const broken = async (): Promise<FetchResponse> => ({
       ...response(200),
-      text: () => Promise.reject(Object.assign(new Error("premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" })),
+      text: () =>
+        Promise.reject(Object.assign(new Error("premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" })),
     });
     for (const [method, committed] of [
       ["PUT", true],
@@ -272,7 +294,10 @@ describe("transport.ts against a scripted fetch", () => {
       const e = await refusal(h.transport.request(method, "/a"));
       assert.equal(e.kind, "network");
       assert.equal(e.maybeCommitted, committed);
-      assert.match(e.message, /The connection to Domo broke while reading the response: ERR_STREAM_PREMATURE_CLOSE\./);
+      assert.match(
+        e.message,
+        /The connection to Domo broke while reading the response: ERR_STREAM_PREMATURE_CLOSE\./,
+      );
       assert.deepEqual(h.counts(), { acquired: 1, released: 1 });
     }
   });
@@ -310,9 +335,16 @@ describe("errorFromResponse", () => {
   });
 
   it("copes with a body that is not JSON and shortens long messages after redacting", () => {
-    assert.equal(errorFromResponse("GET", "/p", 502, "<html>").message, `${"Domo failed repeatedly; try again later and quote the trace id if it persists."} (GET /p -> 502)`);
-    const long = errorFromResponse("GET", "/p", 400, JSON.stringify({ message: `${"a".repeat(290)}SECRET-TOKEN` }), (s) =>
-      s.replace("SECRET-TOKEN", "[X]"),
+    assert.equal(
+      errorFromResponse("GET", "/p", 502, "<html>").message,
+      `${"Domo failed repeatedly; try again later and quote the trace id if it persists."} (GET /p -> 502)`,
+    );
+    const long = errorFromResponse(
+      "GET",
+      "/p",
+      400,
+      JSON.stringify({ message: `${"a".repeat(290)}SECRET-TOKEN` }),
+      (s) => s.replace("SECRET-TOKEN", "[X]"),
     );
     assert.ok(long.message.startsWith(`Domo said: ${"a".repeat(290)}[X]. `));
     const cut = errorFromResponse("GET", "/p", 400, JSON.stringify({ message: "b".repeat(400) }));

@@ -9,7 +9,11 @@ import {
   readDirectory,
   UserDirectoryError,
 } from "../../provider/resources/directory/component";
-import { domoGroupMembershipType, domoGroupMembersType, domoGroupType } from "../../provider/resources/group/resource";
+import {
+  domoGroupMembershipType,
+  domoGroupMembersType,
+  domoGroupType,
+} from "../../provider/resources/group/resource";
 import { domoUserType } from "../../provider/resources/user/resource";
 import type { DeclaredUser } from "../../provider/usersfile";
 import { makeTempDir } from "../support/temp";
@@ -56,7 +60,12 @@ describe("DomoUserDirectory component (component.ts)", () => {
       {
         newResource(args) {
           registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-          const id = args.type === domoUserType ? String(nextId++) : args.type === domoGroupType ? String(nextId++) : `${args.name}-id`;
+          const id =
+            args.type === domoUserType
+              ? String(nextId++)
+              : args.type === domoGroupType
+                ? String(nextId++)
+                : `${args.name}-id`;
           return { id, state: args.inputs };
         },
         call: () => ({}),
@@ -70,11 +79,19 @@ describe("DomoUserDirectory component (component.ts)", () => {
   it("wants exactly one of file and users", () => {
     const both = problemsOf(() => readDirectory({ file: "x.yaml", users: [] }));
     assert.deepEqual(both.problems, [
-      { file: "DomoUserDirectory", path: "file, users", message: "give either file (a users file) or users (a list), not both" },
+      {
+        file: "DomoUserDirectory",
+        path: "file, users",
+        message: "give either file (a users file) or users (a list), not both",
+      },
     ]);
     const neither = problemsOf(() => readDirectory({}));
     assert.deepEqual(neither.problems, [
-      { file: "DomoUserDirectory", path: "", message: "give file (a users file path) or users (a list of declarations)" },
+      {
+        file: "DomoUserDirectory",
+        path: "",
+        message: "give file (a users file path) or users (a list of declarations)",
+      },
     ]);
     assert.match(neither.message, /give file \(a users file path\) or users/);
   });
@@ -130,7 +147,9 @@ describe("DomoUserDirectory component (component.ts)", () => {
     const first = read.users[0] as DeclaredUser;
     assert.throws(
       () => planDirectoryUsers([first, first]),
-      (e: Error) => e instanceof pulumi.RunError && e.message === "p1@x.io and p1@x.io map to the same resource name user-p1@x.io",
+      (e: Error) =>
+        e instanceof pulumi.RunError &&
+        e.message === "p1@x.io and p1@x.io map to the same resource name user-p1@x.io",
     );
   });
 
@@ -151,7 +170,10 @@ describe("DomoUserDirectory component (component.ts)", () => {
       allowMassDeletion: false,
       maxDeletes: 3,
     });
-    new DomoUserDirectory("dm2", { users: [{ email: "dm2-a@x.io", name: "A", role: "Editor" }], allowMassDeletion: true });
+    new DomoUserDirectory("dm2", {
+      users: [{ email: "dm2-a@x.io", name: "A", role: "Editor" }],
+      allowMassDeletion: true,
+    });
     const [g2] = await waitFor((r) => r.name === "dm2-deletion-guard", 1);
     assert.equal(g2?.inputs.allowMassDeletion, true);
     assert.equal("maxDeletes" in (g2?.inputs ?? {}), false);
@@ -165,17 +187,27 @@ describe("DomoUserDirectory component (component.ts)", () => {
     const [g3] = await waitFor((r) => r.name === "dm3-deletion-guard", 1);
     assert.equal(g3?.inputs.directory, `DomoUserDirectory "dm3" (${file})`);
     assert.deepEqual(g3?.inputs.accounts, ["dm3-a@x.io"]);
-    const cases: Array<[string, ConstructorParameters<typeof DomoUserDirectory>[1], pulumi.ComponentResourceOptions]> = [
+    const cases: Array<
+      [string, ConstructorParameters<typeof DomoUserDirectory>[1], pulumi.ComponentResourceOptions]
+    > = [
       ["dm4", { userOptions: { retainOnDelete: true } }, {}],
       ["dm5", {}, { retainOnDelete: true }],
       ["dm6", { userOptions: { protect: true } }, {}],
     ];
     for (const [name, args, opts] of cases) {
-      new DomoUserDirectory(name, { users: [{ email: `${name}-a@x.io`, name: "A", role: "Editor" }], ...args }, opts);
+      new DomoUserDirectory(
+        name,
+        { users: [{ email: `${name}-a@x.io`, name: "A", role: "Editor" }], ...args },
+        opts,
+      );
       const [g] = await waitFor((r) => r.name === `${name}-deletion-guard`, 1);
       assert.deepEqual(g?.inputs.accounts, [], name);
     }
-    new DomoUserDirectory("dm7", { users: [{ email: "dm7-a@x.io", name: "A", role: "Editor" }], userOptions: { retainOnDelete: false } }, { retainOnDelete: true });
+    new DomoUserDirectory(
+      "dm7",
+      { users: [{ email: "dm7-a@x.io", name: "A", role: "Editor" }], userOptions: { retainOnDelete: false } },
+      { retainOnDelete: true },
+    );
     const [g7] = await waitFor((r) => r.name === "dm7-deletion-guard", 1);
     assert.deepEqual(g7?.inputs.accounts, ["dm7-a@x.io"], "the users' own option wins");
   });
@@ -202,7 +234,14 @@ describe("DomoUserDirectory component (component.ts)", () => {
   it("declares groups with their settings and authoritative or additive members", async () => {
     const d = new DomoUserDirectory("dm9", {
       groups: [
-        { name: "DM9 Team", id: 4242, deletionPolicy: "retain", allowDeleteWithMembers: true, allowNameChange: true, active: false },
+        {
+          name: "DM9 Team",
+          id: 4242,
+          deletionPolicy: "retain",
+          allowDeleteWithMembers: true,
+          allowNameChange: true,
+          active: false,
+        },
         { name: "DM9 Loose", members: "additive" },
         { name: "DM9 Empty" },
       ],
@@ -212,29 +251,36 @@ describe("DomoUserDirectory component (component.ts)", () => {
         { email: "dm9-c@x.io", name: "C", role: "Editor" },
       ],
     });
-    const groups = await waitFor((r) => r.type === domoGroupType && r.name.startsWith("group-") && String(r.inputs.name).startsWith("DM9"), 3);
+    const groups = await waitFor(
+      (r) =>
+        r.type === domoGroupType && r.name.startsWith("group-") && String(r.inputs.name).startsWith("DM9"),
+      3,
+    );
     const team = groups.find((g) => g.inputs.name === "DM9 Team");
     assert.equal(team?.name, "group-id-4242");
-    assert.deepEqual(
-      plain(team?.inputs),
-      {
-        name: "DM9 Team",
-        active: false,
-        importId: "4242",
-        deletionPolicy: "retain",
-        allowDeleteWithMembers: true,
-        allowNameChange: true,
-      },
-    );
+    assert.deepEqual(plain(team?.inputs), {
+      name: "DM9 Team",
+      active: false,
+      importId: "4242",
+      deletionPolicy: "retain",
+      allowDeleteWithMembers: true,
+      allowNameChange: true,
+    });
     const empty = groups.find((g) => g.inputs.name === "DM9 Empty");
     assert.equal(empty?.name, "group-dm9%20empty");
     assert.deepEqual(plain(empty?.inputs), { name: "DM9 Empty", active: true });
-    const [members] = await waitFor((r) => r.type === domoGroupMembersType && r.name === "group-id-4242-members", 1);
+    const [members] = await waitFor(
+      (r) => r.type === domoGroupMembersType && r.name === "group-id-4242-members",
+      1,
+    );
     const ids = await settled(d.userIds);
     assert.deepEqual(members?.inputs.userIds, [String(ids["dm9-a@x.io"]), String(ids["dm9-b@x.io"])]);
     const [emptyMembers] = await waitFor((r) => r.name === "group-dm9%20empty-members", 1);
     assert.deepEqual(emptyMembers?.inputs.userIds, []);
-    const pairs = await waitFor((r) => r.type === domoGroupMembershipType && r.name.startsWith("group-dm9%20loose-member-"), 2);
+    const pairs = await waitFor(
+      (r) => r.type === domoGroupMembershipType && r.name.startsWith("group-dm9%20loose-member-"),
+      2,
+    );
     assert.deepEqual(pairs.map((p) => p.name).sort(), [
       "group-dm9%20loose-member-dm9-a@x.io",
       "group-dm9%20loose-member-dm9-b@x.io",

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+
 import deletionGuardProvider = require("../../provider/resources/directory/deletion-guard-provider");
 
 import { escapeName, groupResourceNames, userResourceName } from "../../provider/resources/directory/naming";
@@ -55,30 +56,51 @@ describe("directory deletion guard provider", () => {
   });
 
   it("refuses emptying the directory, naming it and the setting", async () => {
-    const r = await deletionGuardProvider.check({ accounts: accounts(2) }, { accounts: [], directory: "staff" });
+    const r = await deletionGuardProvider.check(
+      { accounts: accounts(2) },
+      { accounts: [], directory: "staff" },
+    );
     assert.equal(r.inputs, undefined);
     assert.equal(r.failures?.length, 1);
     assert.equal(r.failures?.[0]?.property, "allowMassDeletion");
-    assert.match(r.failures?.[0]?.reason ?? "", /^staff would delete 2 of its 2 Domo accounts in one run \(u0@x\.io, u1@x\.io\)/);
+    assert.match(
+      r.failures?.[0]?.reason ?? "",
+      /^staff would delete 2 of its 2 Domo accounts in one run \(u0@x\.io, u1@x\.io\)/,
+    );
     const unnamed = await deletionGuardProvider.check({ accounts: accounts(2) }, { accounts: [] });
     assert.match(unnamed.failures?.[0]?.reason ?? "", /^The users directory would delete 2 of its 2/);
-    const numbered = await deletionGuardProvider.check({ accounts: accounts(2) }, { accounts: [], directory: 7 });
+    const numbered = await deletionGuardProvider.check(
+      { accounts: accounts(2) },
+      { accounts: [], directory: 7 },
+    );
     assert.match(numbered.failures?.[0]?.reason ?? "", /^The users directory would/);
   });
 
   it("applies maxDeletes when it is a number, and allowMassDeletion only when it is true", async () => {
     const previous = { accounts: accounts(10) };
     const fourGone = accounts(10).slice(4);
-    assert.equal((await deletionGuardProvider.check(previous, { accounts: fourGone, maxDeletes: 4 })).failures, undefined);
     assert.equal(
-      (await deletionGuardProvider.check(previous, { accounts: fourGone, maxDeletes: 3 })).failures?.[0]?.property,
+      (await deletionGuardProvider.check(previous, { accounts: fourGone, maxDeletes: 4 })).failures,
+      undefined,
+    );
+    assert.equal(
+      (await deletionGuardProvider.check(previous, { accounts: fourGone, maxDeletes: 3 })).failures?.[0]
+        ?.property,
       "allowMassDeletion",
     );
     // A maxDeletes that is not a number is ignored: the default rule (all of >= 2) applies.
-    assert.equal((await deletionGuardProvider.check(previous, { accounts: fourGone, maxDeletes: "0" })).failures, undefined);
+    assert.equal(
+      (await deletionGuardProvider.check(previous, { accounts: fourGone, maxDeletes: "0" })).failures,
+      undefined,
+    );
     assert.ok((await deletionGuardProvider.check(previous, { accounts: [], maxDeletes: "100" })).failures);
-    assert.equal((await deletionGuardProvider.check(previous, { accounts: [], allowMassDeletion: true })).failures, undefined);
-    assert.ok((await deletionGuardProvider.check(previous, { accounts: [], allowMassDeletion: "true" })).failures);
+    assert.equal(
+      (await deletionGuardProvider.check(previous, { accounts: [], allowMassDeletion: true })).failures,
+      undefined,
+    );
+    assert.ok(
+      (await deletionGuardProvider.check(previous, { accounts: [], allowMassDeletion: "true" })).failures,
+    );
   });
 
   it("ignores what is not a list of emails", async () => {
@@ -97,12 +119,29 @@ describe("directory deletion guard provider", () => {
       replaces: [],
       deleteBeforeReplace: false,
     });
-    for (const [k, v] of Object.entries({ accounts: ["b"], allowMassDeletion: true, maxDeletes: 4, directory: "e" })) {
-      assert.equal((await deletionGuardProvider.diff("deletion-guard", olds, { ...olds, [k]: v })).changes, true, k);
+    for (const [k, v] of Object.entries({
+      accounts: ["b"],
+      allowMassDeletion: true,
+      maxDeletes: 4,
+      directory: "e",
+    })) {
+      assert.equal(
+        (await deletionGuardProvider.diff("deletion-guard", olds, { ...olds, [k]: v })).changes,
+        true,
+        k,
+      );
     }
-    assert.equal((await deletionGuardProvider.diff("deletion-guard", olds, { ...olds, other: 1 })).changes, false);
-    assert.deepEqual(await deletionGuardProvider.create({ accounts: [] }), { id: "deletion-guard", outs: { accounts: [] } });
-    assert.deepEqual(await deletionGuardProvider.update("deletion-guard", {}, { accounts: ["z"] }), { outs: { accounts: ["z"] } });
+    assert.equal(
+      (await deletionGuardProvider.diff("deletion-guard", olds, { ...olds, other: 1 })).changes,
+      false,
+    );
+    assert.deepEqual(await deletionGuardProvider.create({ accounts: [] }), {
+      id: "deletion-guard",
+      outs: { accounts: [] },
+    });
+    assert.deepEqual(await deletionGuardProvider.update("deletion-guard", {}, { accounts: ["z"] }), {
+      outs: { accounts: ["z"] },
+    });
     assert.equal(await deletionGuardProvider.delete(), undefined);
   });
 });

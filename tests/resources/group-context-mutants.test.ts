@@ -26,12 +26,17 @@ describe("group handler helpers (group/context.ts)", () => {
   });
 
   it("checked: inputs without undefined, unknowns put back, the provider kept", () => {
-    const r = checked({ ok: true, value: { name: "A", active: undefined, id: 3 }, unknowns: ["members"] }, {
-      members: unknownValue,
-      __provider: "code",
-    });
+    const r = checked(
+      { ok: true, value: { name: "A", active: undefined, id: 3 }, unknowns: ["members"] },
+      {
+        members: unknownValue,
+        __provider: "code",
+      },
+    );
     assert.deepEqual(r, { inputs: { name: "A", id: 3, members: unknownValue, __provider: "code" } });
-    assert.deepEqual(checked({ ok: true, value: { name: "A" }, unknowns: [] }, {}), { inputs: { name: "A" } });
+    assert.deepEqual(checked({ ok: true, value: { name: "A" }, unknowns: [] }, {}), {
+      inputs: { name: "A" },
+    });
   });
 
   it("checked: failures as they are, or moved off a property holding invisible characters", () => {
@@ -67,13 +72,18 @@ describe("group handler helpers (group/context.ts)", () => {
     assert.throws(
       () => declared({ ok: true, value: {}, unknowns: ["groupId", "userId"] }),
       (e: DomoError) =>
-        e.kind === "invalid_input" && e.field === "groupId" && e.message === "values still unknown at apply: groupId, userId",
+        e.kind === "invalid_input" &&
+        e.field === "groupId" &&
+        e.message === "values still unknown at apply: groupId, userId",
     );
   });
 
   it("parseState: invalid_state naming the path", () => {
     const schema = z.object({ groupId: z.number(), inner: z.object({ n: z.number() }) });
-    assert.deepEqual(parseState(schema, { groupId: 1, inner: { n: 2 } }, "DomoGroup"), { groupId: 1, inner: { n: 2 } });
+    assert.deepEqual(parseState(schema, { groupId: 1, inner: { n: 2 } }, "DomoGroup"), {
+      groupId: 1,
+      inner: { n: 2 },
+    });
     assert.throws(
       () => parseState(schema, { groupId: 1, inner: { n: "x" } }, "DomoGroup"),
       (e: DomoError) =>
@@ -99,7 +109,8 @@ describe("group handler helpers (group/context.ts)", () => {
   it("knownId: a positive safe integer, else undefined", () => {
     assert.equal(knownId(5), 5);
     assert.equal(knownId("7"), 7);
-    for (const v of [unknownValue, undefined, null, 0, -3, 1.5, "x", 2 ** 60]) assert.equal(knownId(v), undefined, String(v));
+    for (const v of [unknownValue, undefined, null, 0, -3, 1.5, "x", 2 ** 60])
+      assert.equal(knownId(v), undefined, String(v));
   });
 
   it("outputs: the state without undefined, and the provider when inputs carry it", () => {

@@ -11,7 +11,12 @@ const provider = `${providerUrn}::abc`;
 const urn = (name: string) => `urn:pulumi:dev::p::${domoUserType}::${name}`;
 const now = new Date("2026-12-01T10:00:00Z");
 
-function userOp(name: string, inputs: Record<string, unknown>, type = "creating", extra: Record<string, unknown> = {}) {
+function userOp(
+  name: string,
+  inputs: Record<string, unknown>,
+  type = "creating",
+  extra: Record<string, unknown> = {},
+) {
   return {
     type,
     resource: {
@@ -30,7 +35,11 @@ function exported(pending: unknown[], resources: unknown[] = []): ExportedStack 
   return {
     version: 3,
     deployment: {
-      resources: [{ urn: stack, type: "pulumi:pulumi:Stack" }, { urn: providerUrn, id: "abc", type: "pulumi:providers:pulumi-nodejs" }, ...resources],
+      resources: [
+        { urn: stack, type: "pulumi:pulumi:Stack" },
+        { urn: providerUrn, id: "abc", type: "pulumi:providers:pulumi-nodejs" },
+        ...resources,
+      ],
       pending_operations: pending,
     },
   } as ExportedStack;
@@ -90,7 +99,10 @@ describe("recovery planning (recovery.ts)", () => {
     ]);
     assert.equal(plan.changes, true);
     assert.equal(plan.deployment.deployment.resources?.length, 2);
-    assert.equal(planRecovery(exported([userOp("x", { email: "x@x.io", importId: "999" })]), live, now).actions[0]?.kind, "dropped");
+    assert.equal(
+      planRecovery(exported([userOp("x", { email: "x@x.io", importId: "999" })]), live, now).actions[0]?.kind,
+      "dropped",
+    );
   });
 
   it("drops pending updates and deletes: the state holds them", () => {
@@ -100,7 +112,8 @@ describe("recovery planning (recovery.ts)", () => {
         kind: "dropped",
         urn: urn("ann"),
         email: "ann@x.io",
-        reason: "pending updating: the resource is in the state already; the next `pulumi up` compares it with Domo again",
+        reason:
+          "pending updating: the resource is in the state already; the next `pulumi up` compares it with Domo again",
       },
     ]);
     const noEmail = planRecovery(exported([userOp("ann", { email: 5 }, "deleting")]), live, now);
@@ -109,7 +122,10 @@ describe("recovery planning (recovery.ts)", () => {
   });
 
   it("leaves other resources' operations and creates whose inputs do not validate", () => {
-    const other = { type: "creating", resource: { urn: "urn:pulumi:dev::p::aws:s3:Bucket::b", type: "aws:s3:Bucket" } };
+    const other = {
+      type: "creating",
+      resource: { urn: "urn:pulumi:dev::p::aws:s3:Bucket::b", type: "aws:s3:Bucket" },
+    };
     const bad = userOp("bad", { email: "not-an-email" });
     const plan = planRecovery(exported([other, bad]), live, now);
     assert.deepEqual(plan.actions, [
@@ -138,9 +154,16 @@ describe("recovery planning (recovery.ts)", () => {
     assert.match(describeRecovery(twice)[0] ?? "", /: the state already records this resource$/);
     // A non-DomoUser holding the same id does not count.
     const bucket = { urn: "urn:pulumi:dev::p::aws:s3:Bucket::b", id: "1001", type: "aws:s3:Bucket" };
-    assert.equal(planRecovery(exported([userOp("ann", { email: "ann@x.io" })], [bucket]), live, now).actions[0]?.kind, "recorded");
+    assert.equal(
+      planRecovery(exported([userOp("ann", { email: "ann@x.io" })], [bucket]), live, now).actions[0]?.kind,
+      "recorded",
+    );
     // Two pending creates for one account: the second is refused.
-    const dup = planRecovery(exported([userOp("a1", { email: "ann@x.io" }), userOp("a2", { email: "ANN@x.io" })]), live, now);
+    const dup = planRecovery(
+      exported([userOp("a1", { email: "ann@x.io" }), userOp("a2", { email: "ANN@x.io" })]),
+      live,
+      now,
+    );
     assert.deepEqual(
       dup.actions.map((a) => a.kind),
       ["recorded", "dropped"],
@@ -149,17 +172,28 @@ describe("recovery planning (recovery.ts)", () => {
   });
 
   it("needs the parent and the provider in the state", () => {
-    const reason = /: its parent or provider is not in the state; run `pulumi up` once without it, then `pulumi-domo recover` again$/;
-    const orphan = planRecovery(exported([userOp("ann", { email: "ann@x.io" }, "creating", { parent: "urn:gone" })]), live, now);
+    const reason =
+      /: its parent or provider is not in the state; run `pulumi up` once without it, then `pulumi-domo recover` again$/;
+    const orphan = planRecovery(
+      exported([userOp("ann", { email: "ann@x.io" }, "creating", { parent: "urn:gone" })]),
+      live,
+      now,
+    );
     assert.match(describeRecovery(orphan)[0] ?? "", reason);
     const noProvider = planRecovery(
-      exported([userOp("ann", { email: "ann@x.io" }, "creating", { provider: "urn:pulumi:dev::p::pulumi:providers:x::other::id" })]),
+      exported([
+        userOp("ann", { email: "ann@x.io" }, "creating", {
+          provider: "urn:pulumi:dev::p::pulumi:providers:x::other::id",
+        }),
+      ]),
       live,
       now,
     );
     assert.match(describeRecovery(noProvider)[0] ?? "", reason);
     const bare = planRecovery(
-      exported([userOp("ann", { email: "ann@x.io" }, "creating", { parent: undefined, provider: undefined })]),
+      exported([
+        userOp("ann", { email: "ann@x.io" }, "creating", { parent: undefined, provider: undefined }),
+      ]),
       live,
       now,
     );

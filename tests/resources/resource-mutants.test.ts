@@ -59,7 +59,11 @@ describe("resource constructors (user/resource.ts, group/resource.ts)", () => {
   it("DomoUser turns the import option into importId, unless importId is set", async () => {
     new DomoUser("mut-imp1", { email: "mut.imp1@example.com", name: "I" }, { import: "1000000777" });
     assert.equal((await inputsOf("mut-imp1")).importId, "1000000777");
-    new DomoUser("mut-imp2", { email: "mut.imp2@example.com", name: "I", importId: "1000000888" }, { import: "1000000777" });
+    new DomoUser(
+      "mut-imp2",
+      { email: "mut.imp2@example.com", name: "I", importId: "1000000888" },
+      { import: "1000000777" },
+    );
     assert.equal((await inputsOf("mut-imp2")).importId, "1000000888");
     new DomoUser("mut-imp3", { email: "mut.imp3@example.com", name: "I" });
     assert.equal("importId" in (await inputsOf("mut-imp3")), false);
