@@ -200,7 +200,11 @@ describe("auth.ts: the token manager", () => {
     assert.equal(e.kind, "server");
     assert.equal(e.attempts, 3);
     assert.equal(e.toe, "TT");
-    assert.match(e.message, /^Gave up after 3 attempt\(s\): Domo said: bad gateway\./);
+    assert.match(
+      e.message,
+      /^Gave up after 3 attempt\(s\): Domo said: bad gateway\..* \(POST \/oauth\/token -> 502\) \[Domo trace id: TT\]$/,
+    );
+    assert.equal(e.method, "POST");
     assert.equal(down.released(), 3);
   });
 
@@ -213,6 +217,8 @@ describe("auth.ts: the token manager", () => {
       e.message,
       /^Gave up after 1 attempt\(s\): Could not get a token from http:\/\/domo\.test: ECONNRESET/,
     );
+    assert.equal(e.method, "POST");
+    assert.equal(e.path, "/oauth/token");
     const nocode = harness([() => Promise.reject(new Error("x"))], { maxRetries: 0 });
     assert.match((await refusal(nocode.tokens.token())).message, /: connection failed/);
     const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
