@@ -1,0 +1,557 @@
+// @ts-nocheck
+import os from "node:os";
+import { type RequestLogEntry, type RunningEmulator, startEmulator } from "../../provider/emulator";
+import type { CommandResult, LocalStack } from "../../scripts/lib/pulumi-cli";
+import {
+  type BaselineSettings,
+  baselineEmail,
+  refreshByGet,
+  sequentialCreate,
+  sequentialDelete,
+} from "./baselines";
+import type { ParallelSetting } from "./environment";
+import { BenchProject, benchUsers, editedIndices } from "./project";
+import { dynamicProviderMatcher, ProcessSampler, pulumiCliMatcher } from "./sampler";
+import { editCount, floorSeconds, pageSize, refreshCallBudget, target, wallSlack } from "./targets";
+import {
+  type Check,
+  type Comparison,
+  diagnosticEnv,
+  type PhaseId,
+  type PhaseKind,
+  type PhaseResult,
+  phaseLabels,
+  type RunResult,
+} from "./types";
+
+export interface RunOptions {
+  n: number;
+  latencyMs: number;
+  /** Emulator rate limit and the provider's domo:requestsPerSecond. */
+  rate: number;
+  /** The client's maxConcurrency (the provider's default, 8). */
+  maxConcurrency: number;
+  parallel: ParallelSetting;
+  baselines: boolean;
+  /**
+   * Also run first up and destroy with PULUMI_SKIP_CHECKPOINTS=true, and (when `packedRoot` is
+   * given) with the package installed from its npm tarball (diagnostic phases).
+   */
+  diagnose: boolean;
+  /** A scratch install of the npm tarball (preparePackedInstall), for the packed diagnostic. */
+  packedRoot?: string;
+  keep: boolean;
+  log: (line: string) => void;
+}
+
+interface Window {
+  calls: Record<string, number>;
+  totalCalls: number;
+  status429: number;
+  unretried429: number;
+  wallSeconds: number;
+  apiSpanSeconds: number;
+  apiRate: number;
+  loadAverage: number;
+}
+
+/** Runs `work` with fresh counters and reads what reached the emulator meanwhile. */
+async function measured<T>(
+  emu: RunningEmulator,
+  latencyMs: number,
+  work: () => Promise<T>,
+): Promise<{ value: T; window: Window }> {
+  emu.resetCounters();
+  const from = Date.now();
+  const began = performance.now();
+  const value = await work();
+  const wallSeconds = (performance.now() - began) / 1000;
+  const to = Date.now();
+  const calls = emu.counters();
+  const log = emu.requestLog().filter((e) => e.at >= from && e.at <= to);
+  const span = (log[log.length - 1]?.at ?? 0) - (log[0]?.at ?? 0);
+  return {
+    value,
+    window: {
+      calls,
+      totalCalls: Object.values(calls).reduce((a, b) => a + b, 0),
+      status429: log.filter((e) => e.status === 429).length,
+      unretried429: unretried429(log),
+      wallSeconds,
+      loadAverage: os.loadavg()[0] ?? 0,
+      apiSpanSeconds: log.length === 0 ? 0 : (span + latencyMs) / 1000,
+      apiRate: log.length < 2 || span <= 0 ? 0 : (log.length - 1) / (span / 1000),
+    },
+  };
+}
+
+/** 429s not followed by an answered (non-429, non-5xx) request with the same method and path. */
+export function unretried429(log: readonly RequestLogEntry[]): number {
+  let count = 0;
+  log.forEach((e, i) => {
+    if (e.status !== 429) return;
+    const retried = log
+      .slice(i + 1)
+      .some((l) => l.method === e.method && l.path === e.path && l.status > 0 && l.status < 429);
+    if (!retried) count++;
+  });
+  return count;
+}
+
+/** How many live accounts hold each email (lowercased), among those matching `prefix`. */
+function liveByEmail(emu: RunningEmulator, prefix: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const u of emu.store.listUsers()) {
+    if (u.deleted) continue;
+    const email = (u.email ?? "").toLowerCase();
+    if (!email.startsWith(prefix)) continue;
+    counts.set(email, (counts.get(email) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function exactlyOnce(emu: RunningEmulator, prefix: string, emails: readonly string[]): Check {
+  const live = liveByEmail(emu, prefix);
+  const missing = emails.filter((e) => (live.get(e.toLowerCase()) ?? 0) === 0).length;
+  const duplicated = [...live.values()].filter((c) => c > 1).length;
+  const extra = [...live.keys()].filter((e) => !emails.some((d) => d.toLowerCase() === e)).length;
+  return {
+    name: `every user exists exactly once (${emails.length})`,
+    ok: missing === 0 && duplicated === 0 && extra === 0,
+    detail: `missing ${missing}, duplicated ${duplicated}, unexpected ${extra}`,
+  };
+}
+
+function noneLeft(emu: RunningEmulator, prefix: string): Check {
+  const left = [...liveByEmail(emu, prefix).values()].reduce((a, b) => a + b, 0);
+  return { name: "no account left", ok: left === 0, detail: `${left} left` };
+}
+
+function blankPhase(id: PhaseId, kind: PhaseKind, window: Window): PhaseResult {
+  return {
+    id,
+    label: phaseLabels[id],
+    kind,
+    ...window,
+    providerPeakRssBytes: null,
+    cliPeakRssBytes: null,
+    providerProcesses: 0,
+    state: null,
+    targets: [],
+    checks: [],
+  };
+}
+
+const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
+
+/** One size: emulator, stack, the six Pulumi phases and the naive baselines. */
+export async function runSize(o: RunOptions): Promise<RunResult> {
+  const { n } = o;
+  const log = (s: string) => o.log(`[N=${n}] ${s}`);
+  const emu = await startEmulator({
+    latencyMs: o.latencyMs,
+    rateLimit: { requestsPerSecond: o.rate, retryAfter: "seconds" },
+    requestLogLimit: 1_000_000,
+  });
+  const project = new BenchProject(`bench-${n}`);
+  const result: RunResult = { n, phases: [], comparisons: [], fixedOverheadSeconds: null, observations: [] };
+  const users = benchUsers(n);
+  const emails = users.map((u) => u.email);
+  const p = Math.min(o.parallel.value, o.maxConcurrency);
+  const floor = (calls: number) => floorSeconds({ calls, rate: o.rate, latencyMs: o.latencyMs, parallel: p });
+  const baseline: BaselineSettings = {
+    apiHost: emu.url,
+    clientId: emu.credentials.clientId,
+    clientSecret: emu.credentials.clientSecret,
+    requestsPerSecond: o.rate,
+    maxConcurrency: o.maxConcurrency,
+  };
+
+  const pulumiPhase = async (
+    id: PhaseId,
+    command: (stack: LocalStack) => Promise<CommandResult>,
+    after: (phase: PhaseResult, out: CommandResult) => void,
+    on: BenchProject = project,
+  ): Promise<PhaseResult> => {
+    log(`${id}: running`);
+    const sampler = new ProcessSampler([dynamicProviderMatcher, pulumiCliMatcher], { cwd: on.projectDir });
+    sampler.start();
+    let out: CommandResult | undefined;
+    let error: unknown;
+    const { window } = await measured(emu, o.latencyMs, async () => {
+      try {
+        out = await command(on.stack);
+      } catch (e) {
+        error = e;
+      }
+    });
+    const peaks = sampler.stop();
+    const phase = blankPhase(id, on === project ? "pulumi" : "diagnostic", window);
+    phase.providerPeakRssBytes = peaks.provider?.peakRssBytes ?? null;
+    phase.providerProcesses = peaks.provider?.processes ?? 0;
+    phase.cliPeakRssBytes = peaks.cli?.peakRssBytes ?? null;
+    try {
+      phase.state = on.state();
+    } catch {
+      phase.state = null;
+    }
+    result.phases.push(phase);
+    if (error !== undefined || !out) {
+      phase.error = error instanceof Error ? error.message.slice(0, 2000) : String(error);
+      throw new Error(`${id} failed: ${phase.error}`);
+    }
+    phase.checks.push({
+      name: "no 429 left unretried",
+      ok: phase.unretried429 === 0,
+      detail: `${phase.status429} answered 429, ${phase.unretried429} without a later success`,
+    });
+    after(phase, out);
+    log(
+      `${id}: ${phase.wallSeconds.toFixed(1)} s, ${phase.totalCalls} calls ${JSON.stringify(phase.calls)}, ` +
+        `provider RSS ${phase.providerPeakRssBytes === null ? "n/a" : mib(phase.providerPeakRssBytes)} (${phase.providerProcesses} process(es))` +
+        `${phase.checks.every((c) => c.ok) ? "" : `, FAILED CHECKS: ${JSON.stringify(phase.checks.filter((c) => !c.ok))}`}`,
+    );
+    return phase;
+  };
+
+  const baselinePhase = async <T>(
+    id: PhaseId,
+    work: () => Promise<T>,
+    after: (phase: PhaseResult, value: T) => void,
+  ): Promise<T> => {
+    log(`${id}: running`);
+    const { value, window } = await measured(emu, o.latencyMs, work);
+    const phase = blankPhase(id, "baseline", window);
+    phase.checks.push({
+      name: "no 429 left unretried",
+      ok: phase.unretried429 === 0,
+      detail: `${phase.status429} answered 429, ${phase.unretried429} without a later success`,
+    });
+    after(phase, value);
+    result.phases.push(phase);
+    log(`${id}: ${phase.wallSeconds.toFixed(1)} s, ${phase.totalCalls} calls ${JSON.stringify(phase.calls)}`);
+    return value;
+  };
+
+  const configure = async (on: BenchProject) => {
+    await on.stack.init();
+    await on.stack.setConfig("domo:apiHost", emu.url);
+    await on.stack.setConfig("domo:clientId", emu.credentials.clientId);
+    await on.stack.setConfig("domo:clientSecret", emu.credentials.clientSecret, { secret: true });
+    await on.stack.setConfig("domo:requestsPerSecond", String(o.rate));
+  };
+
+  const afterCreate = (phase: PhaseResult) => {
+    const c = n + 1;
+    phase.targets.push(
+      target(
+        "wall",
+        `within ${wallSlack}× the floor for C = N creates + 1 token = ${c} calls: max(${c}/${o.rate}, ${c}×${o.latencyMs / 1000}/${p}) = ${floor(c).toFixed(2)} s`,
+        floor(c),
+        phase.wallSeconds,
+        wallSlack,
+      ),
+      target("calls", `N creates + 1 token = ${c}`, c, phase.totalCalls),
+    );
+    phase.checks.push(exactlyOnce(emu, "bench.user", emails));
+    phase.checks.push({
+      name: "state holds N users",
+      ok: phase.state?.resources === n,
+      detail: `${phase.state?.resources}`,
+    });
+  };
+
+  const afterDestroy = (phase: PhaseResult) => {
+    const pages = Math.ceil(n / pageSize);
+    const c = n + 1 + pages;
+    phase.targets.push(
+      target(
+        "wall",
+        `within ${wallSlack}× the floor for C = N deletes + 1 token = ${n + 1} calls: max(${n + 1}/${o.rate}, ${n + 1}×${o.latencyMs / 1000}/${p}) = ${floor(n + 1).toFixed(2)} s`,
+        floor(n + 1),
+        phase.wallSeconds,
+        wallSlack,
+      ),
+      target(
+        "calls",
+        `N deletes + 1 token + ${pages} listing page(s) for the last-Admin guard = ${c}`,
+        c,
+        phase.totalCalls,
+      ),
+    );
+    phase.checks.push(noneLeft(emu, "bench.user"));
+    phase.checks.push({ name: "state empty", ok: phase.state?.resources === 0 });
+  };
+
+  let diagnostic: BenchProject | undefined;
+  let packed: BenchProject | undefined;
+  try {
+    await configure(project);
+    const flags = o.parallel.flags;
+
+    // 1. First up: N creates and one token.
+    project.declare(users);
+    await pulumiPhase("up-create", (stack) => stack.up(flags), afterCreate);
+
+    // 2. Preview with nothing changed: Check and Diff only.
+    await pulumiPhase(
+      "preview-nochange",
+      (stack) => stack.preview(flags),
+      (phase, out) => {
+        phase.targets.push(target("calls", "no API call", 0, phase.totalCalls));
+        phase.checks.push({
+          name: "preview reports nothing to do",
+          ok: !/to (create|update|delete|replace)/.test(out.stdout),
+          detail: out.stdout
+            .match(/Resources:[\s\S]*$/)?.[0]
+            ?.trim()
+            .replace(/\s+/g, " "),
+        });
+      },
+    );
+
+    // 3. Up with nothing changed.
+    const noChange = await pulumiPhase(
+      "up-nochange",
+      (stack) => stack.up(flags),
+      (phase, out) => {
+        phase.targets.push(target("calls", "no API call", 0, phase.totalCalls));
+        phase.checks.push({
+          name: "nothing created, updated or deleted",
+          ok: !/\b(created|updated|deleted)\b/.test(out.stdout),
+        });
+      },
+    );
+    result.fixedOverheadSeconds = noChange.wallSeconds;
+
+    // 4. Edit 1% of the users (their title).
+    const k = editCount(n);
+    const edited = new Set(editedIndices(n, k));
+    const editedUsers = users.map((u, i) => (edited.has(i) ? { ...u, title: `Edited ${i}` } : u));
+    project.declare(editedUsers);
+    await pulumiPhase(
+      "up-edit",
+      (stack) => stack.up(flags),
+      (phase) => {
+        const c = 2 * k + 1;
+        phase.targets.push(
+          target(
+            "calls",
+            `${k} edits × (GET + PUT: Domo's PUT takes the whole user) + 1 token = ${c}`,
+            c,
+            phase.totalCalls,
+          ),
+        );
+        const live = new Map(emu.store.listUsers().map((u) => [(u.email ?? "").toLowerCase(), u]));
+        const wrong = editedUsers.filter((u) => live.get(u.email)?.title !== u.title).length;
+        phase.checks.push({
+          name: `all ${n} titles as declared`,
+          ok: wrong === 0,
+          detail: `${wrong} differ`,
+        });
+        phase.checks.push({
+          name: `${k} updates, nothing else written`,
+          ok:
+            (phase.calls["PUT /v1/users/{id}"] ?? 0) === k &&
+            (phase.calls["POST /v1/users"] ?? 0) === 0 &&
+            (phase.calls["DELETE /v1/users/{id}"] ?? 0) === 0,
+        });
+      },
+    );
+
+    // 5. Refresh: every user read, through the shared listing.
+    await pulumiPhase(
+      "refresh",
+      (stack) => stack.refresh(flags),
+      (phase, out) => {
+        const budget = refreshCallBudget(n);
+        phase.targets.push(
+          target(
+            "calls",
+            `ceil(N/${pageSize}) + 1 = ${budget} (listing pages + token)`,
+            budget,
+            phase.totalCalls,
+          ),
+        );
+        phase.checks.push({
+          name: "no per-user GET",
+          ok: (phase.calls["GET /v1/users/{id}"] ?? 0) === 0,
+          detail: `${phase.calls["GET /v1/users/{id}"] ?? 0}`,
+        });
+        phase.checks.push({
+          name: "refresh found no drift",
+          ok: !/\b(updated|deleted)\b/.test(out.stdout),
+        });
+      },
+    );
+
+    // Naive refresh: one GET per user.
+    const ids = emu.store
+      .listUsers()
+      .filter((u) => !u.deleted && (u.email ?? "").startsWith("bench.user"))
+      .map((u) => u.id);
+    if (o.baselines) {
+      await baselinePhase(
+        "baseline-refresh",
+        () => refreshByGet(baseline, ids, o.maxConcurrency),
+        (phase, found) => {
+          phase.checks.push({ name: "found every user", ok: found === n, detail: `${found}/${n}` });
+        },
+      );
+    }
+
+    // 6. Destroy.
+    await pulumiPhase("destroy", (stack) => stack.destroy(flags), afterDestroy);
+
+    // Naive create and delete.
+    if (o.baselines) {
+      const created = await baselinePhase(
+        "baseline-create",
+        () => sequentialCreate(baseline, n),
+        (phase) => {
+          phase.checks.push(
+            exactlyOnce(
+              emu,
+              "naive.user",
+              Array.from({ length: n }, (_, i) => baselineEmail(i)),
+            ),
+          );
+        },
+      );
+      await baselinePhase(
+        "baseline-delete",
+        () => sequentialDelete(baseline, created),
+        (phase) => {
+          phase.checks.push(noneLeft(emu, "naive.user"));
+        },
+      );
+    }
+
+    // Diagnostic: the same first up and destroy with the engine's intermediate checkpoints off,
+    // on a second stack, to show how much of their wall time is the engine saving state.
+    if (o.diagnose) {
+      diagnostic = new BenchProject(`bench-${n}-nockpt`, diagnosticEnv);
+      await configure(diagnostic);
+      diagnostic.declare(users);
+      await pulumiPhase("diag-up-create", (stack) => stack.up(flags), afterCreate, diagnostic);
+      await pulumiPhase("diag-destroy", (stack) => stack.destroy(flags), afterDestroy, diagnostic);
+      if (o.packedRoot) {
+        packed = new BenchProject(`bench-${n}-packed`, {}, { kind: "packed", root: o.packedRoot });
+        await configure(packed);
+        packed.declare(users);
+        await pulumiPhase("packed-up-create", (stack) => stack.up(flags), afterCreate, packed);
+        await pulumiPhase("packed-destroy", (stack) => stack.destroy(flags), afterDestroy, packed);
+      }
+    }
+  } catch (e) {
+    result.error = e instanceof Error ? e.message.slice(0, 2000) : String(e);
+    log(`stopped: ${result.error}`);
+  } finally {
+    await emu.close();
+    if (!o.keep) {
+      project.dispose();
+      diagnostic?.dispose();
+      packed?.dispose();
+    }
+  }
+  result.comparisons = compare(result);
+  result.observations = observe(result, o, floor);
+  return result;
+}
+
+function compare(r: RunResult): Comparison[] {
+  const byId = new Map(r.phases.map((ph) => [ph.id, ph]));
+  const pairs: Array<[string, PhaseId, PhaseId]> = [
+    ["create N users", "up-create", "baseline-create"],
+    ["read N users", "refresh", "baseline-refresh"],
+    ["delete N users", "destroy", "baseline-delete"],
+  ];
+  const out: Comparison[] = [];
+  for (const [what, pid, nid] of pairs) {
+    const a = byId.get(pid);
+    const b = byId.get(nid);
+    if (!a || !b || a.error || b.error) continue;
+    out.push({
+      what,
+      pulumi: pid,
+      naive: nid,
+      pulumiCalls: a.totalCalls,
+      naiveCalls: b.totalCalls,
+      pulumiWallSeconds: a.wallSeconds,
+      naiveWallSeconds: b.wallSeconds,
+      callsFactor: a.totalCalls === 0 ? Number.POSITIVE_INFINITY : b.totalCalls / a.totalCalls,
+      wallFactor: b.wallSeconds / a.wallSeconds,
+    });
+  }
+  return out;
+}
+
+/** Plain statements read off the figures, for the report. */
+function observe(r: RunResult, o: RunOptions, floor: (calls: number) => number): string[] {
+  const notes: string[] = [];
+  const byId = new Map(r.phases.map((ph) => [ph.id, ph]));
+  const fixed = r.fixedOverheadSeconds;
+  const stateAfterCreate = byId.get("up-create")?.state;
+  for (const [id, diagId] of [
+    ["up-create", "diag-up-create"],
+    ["destroy", "diag-destroy"],
+  ] as const) {
+    const ph = byId.get(id);
+    if (!ph || ph.error) continue;
+    const fl = floor(r.n + 1);
+    const outside = ph.wallSeconds - ph.apiSpanSeconds;
+    let text =
+      `${id}: ${ph.wallSeconds.toFixed(1)} s against a floor of ${fl.toFixed(1)} s (${(ph.wallSeconds / fl).toFixed(2)}×). ` +
+      `Its API calls spanned ${ph.apiSpanSeconds.toFixed(1)} s (${ph.apiRate.toFixed(1)} calls/s against the ${o.rate} allowed); ` +
+      `the other ${outside.toFixed(1)} s is the CLI's own work before the first call and after the last ` +
+      `(engine and plugin start${id === "up-create" ? ", program run" : ""}, final state write, exit)` +
+      `${fixed !== null ? `; a no-change \`up\` over the same N takes ${fixed.toFixed(1)} s` : ""}.`;
+    const diag = byId.get(diagId);
+    if (diag && !diag.error) {
+      const saved = ph.wallSeconds - diag.wallSeconds;
+      text +=
+        ` With the engine's intermediate checkpoints off (PULUMI_SKIP_CHECKPOINTS=true, diagnostic only: unsafe on a crash) ` +
+        `the same ${id === "up-create" ? "up" : "destroy"} took ${diag.wallSeconds.toFixed(1)} s (${(diag.wallSeconds / fl).toFixed(2)}× the floor, ` +
+        `API span ${diag.apiSpanSeconds.toFixed(1)} s, ${diag.apiRate.toFixed(1)} calls/s)` +
+        (saved < 0.1 * ph.wallSeconds
+          ? `: at this N the intermediate checkpoints cost little.`
+          : `: ${saved.toFixed(1)} s (${((100 * saved) / ph.wallSeconds).toFixed(0)}%) of it is the engine rewriting the whole checkpoint after every resource step` +
+            `${stateAfterCreate ? ` (up to ${(stateAfterCreate.bytes / 1024 / 1024).toFixed(1)} MiB, ${((100 * stateAfterCreate.providerBytesTotal) / stateAfterCreate.bytes).toFixed(0)}% of it \`__provider\` text), ${r.n} times: work that grows with N²` : ""}.`);
+    }
+    const viaNpm = byId.get(id === "up-create" ? "packed-up-create" : "packed-destroy");
+    const packedState = byId.get("packed-up-create")?.state;
+    if (viaNpm && !viaNpm.error && packedState && stateAfterCreate) {
+      text +=
+        ` Installed from the npm tarball, as users install it, \`__provider\` is ${packedState.providerBytesPerResource.toFixed(0)} B per user instead of ${stateAfterCreate.providerBytesPerResource.toFixed(0)} ` +
+        `(state ${(packedState.bytes / 1024 / 1024).toFixed(1)} MiB instead of ${(stateAfterCreate.bytes / 1024 / 1024).toFixed(1)}), and the same ${id === "up-create" ? "up" : "destroy"} took ${viaNpm.wallSeconds.toFixed(1)} s (${(viaNpm.wallSeconds / fl).toFixed(2)}× the floor).`;
+    }
+    notes.push(text);
+  }
+  const destroy = byId.get("destroy");
+  const pages = destroy?.calls["GET /v1/users"] ?? 0;
+  if (destroy && pages > Math.ceil(r.n / pageSize)) {
+    notes.push(
+      `destroy read the user listing ${pages} page(s): the last-Admin guard reads it through the shared listing, which expires after listingTtlMs (30 s default) and is read again while a long destroy runs.`,
+    );
+  }
+  const refresh = byId.get("refresh");
+  if (refresh && refresh.totalCalls > refreshCallBudget(r.n)) {
+    notes.push(
+      `refresh made ${refresh.totalCalls} calls against ceil(N/${pageSize}) + 1 = ${refreshCallBudget(r.n)}: the instance holds N + 1 users (the emulator's seeded Admin, whose credentials the provider uses), so the listing takes ceil((N+1)/${pageSize}) pages, and the token is one more call.`,
+    );
+  }
+  const edit = byId.get("up-edit");
+  if (edit && (edit.calls["GET /v1/users/{id}"] ?? 0) > 0) {
+    notes.push(
+      `the edit reads each changed user (GET /v1/users/{id}) before its PUT: the client sends the whole user because Domo's PUT may require every field.`,
+    );
+  }
+  const maxRss = Math.max(0, ...r.phases.map((ph) => ph.providerPeakRssBytes ?? 0));
+  if (maxRss > 0) notes.push(`largest provider RSS in any phase: ${mib(maxRss)}.`);
+  if (o.latencyMs > 0) {
+    notes.push(
+      `with latency ${o.latencyMs} ms and ${Math.min(o.parallel.value, o.maxConcurrency)} in flight the latency bound is ${((Math.min(o.parallel.value, o.maxConcurrency) * 1000) / o.latencyMs).toFixed(0)} req/s, above the ${o.rate} req/s rate limit: the rate limit sets the floor.`,
+    );
+  }
+  return notes;
+}

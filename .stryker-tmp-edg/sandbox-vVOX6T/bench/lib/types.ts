@@ -1,0 +1,103 @@
+// @ts-nocheck
+import type { StateSummary } from "./project";
+import type { Target } from "./targets";
+
+export const pulumiPhases = [
+  "up-create",
+  "preview-nochange",
+  "up-nochange",
+  "up-edit",
+  "refresh",
+  "destroy",
+] as const;
+export const baselinePhases = ["baseline-refresh", "baseline-create", "baseline-delete"] as const;
+export const diagnosticPhases = [
+  "diag-up-create",
+  "diag-destroy",
+  "packed-up-create",
+  "packed-destroy",
+] as const;
+export type PulumiPhaseId = (typeof pulumiPhases)[number];
+export type BaselinePhaseId = (typeof baselinePhases)[number];
+export type DiagnosticPhaseId = (typeof diagnosticPhases)[number];
+export type PhaseId = PulumiPhaseId | BaselinePhaseId | DiagnosticPhaseId;
+export type PhaseKind = "pulumi" | "baseline" | "diagnostic";
+
+/** The engine setting the diagnostic phases change, to show where the wall time of up and destroy goes. */
+export const diagnosticEnv = { PULUMI_SKIP_CHECKPOINTS: "true" } as const;
+
+export const phaseLabels: Record<PhaseId, string> = {
+  "up-create": "first `pulumi up` (create N)",
+  "preview-nochange": "`pulumi preview`, no change",
+  "up-nochange": "`pulumi up`, no change",
+  "up-edit": "`pulumi up`, edit 1% (title)",
+  refresh: "`pulumi refresh`",
+  destroy: "`pulumi destroy`",
+  "baseline-refresh": "naive: refresh by GET per user (8 at a time)",
+  "baseline-create": "naive: sequential create, 1 call per user",
+  "baseline-delete": "naive: sequential delete, 1 call per user",
+  "diag-up-create": "diagnostic: first `pulumi up`, PULUMI_SKIP_CHECKPOINTS=true",
+  "diag-destroy": "diagnostic: `pulumi destroy`, PULUMI_SKIP_CHECKPOINTS=true",
+  "packed-up-create": "diagnostic: first `pulumi up`, pulumi-domo installed from its npm tarball",
+  "packed-destroy": "diagnostic: `pulumi destroy`, pulumi-domo installed from its npm tarball",
+};
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+
+export interface PhaseResult {
+  id: PhaseId;
+  label: string;
+  kind: PhaseKind;
+  /** Requests that reached the emulator, by route key (429-refused ones included). */
+  calls: Record<string, number>;
+  totalCalls: number;
+  /** Requests answered 429 (from the emulator's request log). */
+  status429: number;
+  /** 429s with no later answered request to the same method and path. */
+  unretried429: number;
+  wallSeconds: number;
+  /** The machine's 1-minute load average when the phase ended (other work on the machine shows here). */
+  loadAverage: number;
+  /** From the first request's arrival to the last one's, plus one latency: the part of the wall spent calling Domo. */
+  apiSpanSeconds: number;
+  /** Request starts per second between the first request and the last (0 with fewer than two). */
+  apiRate: number;
+  /** Peak RSS of the dynamic provider process (pulumi phases only). */
+  providerPeakRssBytes: number | null;
+  /** Peak RSS of the Pulumi CLI (Go engine) process. */
+  cliPeakRssBytes: number | null;
+  /** Provider processes seen (one per CLI run expected; 0 for preview-less runs that need none). */
+  providerProcesses: number;
+  /** The checkpoint after the phase (pulumi phases only). */
+  state: StateSummary | null;
+  targets: Target[];
+  checks: Check[];
+  error?: string;
+}
+
+export interface Comparison {
+  what: string;
+  pulumi: PhaseId;
+  naive: PhaseId;
+  pulumiCalls: number;
+  naiveCalls: number;
+  pulumiWallSeconds: number;
+  naiveWallSeconds: number;
+  /** naive / pulumi: how many times more the naive way costs. */
+  callsFactor: number;
+  wallFactor: number;
+}
+
+export interface RunResult {
+  n: number;
+  phases: PhaseResult[];
+  comparisons: Comparison[];
+  /** Wall of the no-change `up`: what any `up` over N resources costs before a single API call. */
+  fixedOverheadSeconds: number | null;
+  observations: string[];
+  error?: string;
+}

@@ -1,0 +1,134 @@
+/**
+ * Every failure that crosses the client's boundary is a DomoError: a value with a kind that
+ * callers branch on (never on message text), plus what a person needs to act on it.
+ */
+// @ts-nocheck
+
+export const domoErrorKinds = [
+  "auth",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "rate_limited",
+  "server",
+  "network",
+  "timeout",
+  /** Domo refused the request as invalid (a 4xx other than the ones above). */
+  "rejected",
+  /** A declaration that does not validate, or holds values still unknown at apply. */
+  "invalid_input",
+  /** A provider setting (stack config or environment) that does not validate. */
+  "invalid_settings",
+  /** Pulumi state that is not in the shape this provider writes. */
+  "invalid_state",
+  /** A safety guard refused the change; `field` names the setting that allows it. */
+  "refused",
+] as const;
+export type DomoErrorKind = (typeof domoErrorKinds)[number];
+
+export interface DomoErrorDetails {
+  kind: DomoErrorKind;
+  message: string;
+  status?: number | undefined;
+  method?: string | undefined;
+  path?: string | undefined;
+  /** Domo's gateway trace id: support can find the request with it. */
+  toe?: string | undefined;
+  /** The field or setting at fault (invalid input or settings), or that a guard names. */
+  field?: string | undefined;
+  /** True when the request may have reached Domo and changed something (lost response). */
+  maybeCommitted?: boolean | undefined;
+  /** How many HTTP attempts the failed call made (0 when it made none). */
+  attempts?: number | undefined;
+  cause?: unknown;
+}
+
+export class DomoError extends Error {
+  readonly kind: DomoErrorKind;
+  readonly status: number | undefined;
+  readonly method: string | undefined;
+  readonly path: string | undefined;
+  readonly toe: string | undefined;
+  readonly field: string | undefined;
+  readonly maybeCommitted: boolean;
+  /**
+   * How many HTTP attempts the failed call made (0 when it made none). Set by the retry loop
+   * that made them, so branch on this rather than on the "Gave up after N attempt(s)" text.
+   */
+  attempts: number;
+
+  constructor(details: DomoErrorDetails) {
+    super(composeMessage(details), details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = "DomoError";
+    this.kind = details.kind;
+    this.status = details.status;
+    this.method = details.method;
+    this.path = details.path;
+    this.toe = details.toe;
+    this.field = details.field;
+    this.maybeCommitted = details.maybeCommitted ?? false;
+    this.attempts = details.attempts ?? 0;
+  }
+
+  /** Retrying may succeed: the server asked us to slow down, failed, or the network did. */
+  get transient(): boolean {
+    return (
+      this.kind === "rate_limited" ||
+      this.kind === "server" ||
+      this.kind === "network" ||
+      this.kind === "timeout"
+    );
+  }
+}
+
+function composeMessage(d: DomoErrorDetails): string {
+  const where = d.method && d.path ? ` (${d.method} ${d.path}${d.status ? ` -> ${d.status}` : ""})` : "";
+  const trace = d.toe ? ` [Domo trace id: ${d.toe}]` : "";
+  return `${d.message}${where}${trace}`;
+}
+
+export function isDomoError(e: unknown, kind?: DomoErrorKind): e is DomoError {
+  return e instanceof DomoError && (kind === undefined || e.kind === kind);
+}
+
+/** Maps an HTTP status to the kind a caller branches on. */
+export function kindForStatus(status: number): DomoErrorKind {
+  if (status === 401) return "auth";
+  if (status === 403) return "forbidden";
+  if (status === 404) return "not_found";
+  if (status === 409) return "conflict";
+  if (status === 429) return "rate_limited";
+  if (status >= 500) return "server";
+  return "rejected";
+}
+
+/** What a person should do about a failed call, by kind. */
+export function adviceFor(kind: DomoErrorKind): string {
+  switch (kind) {
+    case "auth":
+      return "Check domo:clientId and domo:clientSecret (or DOMO_CLIENT_ID / DOMO_CLIENT_SECRET).";
+    case "forbidden":
+      return "The API client lacks a needed scope or permission: give it the 'user' scope in Domo's developer portal.";
+    case "not_found":
+      return "The object does not exist in Domo (it may have been deleted outside Pulumi); run `pulumi refresh`.";
+    case "conflict":
+      return "Domo refused the change because it conflicts with existing data.";
+    case "rate_limited":
+      return "Domo kept rate limiting after all retries: lower domo:requestsPerSecond or `pulumi up --parallel`.";
+    case "server":
+      return "Domo failed repeatedly; try again later and quote the trace id if it persists.";
+    case "network":
+    case "timeout":
+      return "Domo could not be reached in time: check domo:apiHost and the network, or raise domo:timeoutMs.";
+    case "rejected":
+      return "Domo rejected the request as invalid.";
+    case "invalid_input":
+      return "Fix the declaration and run again.";
+    case "invalid_settings":
+      return "Fix the setting and run again.";
+    case "invalid_state":
+      return "Run `pulumi refresh`, or `pulumi-domo recover` after an interrupted run.";
+    case "refused":
+      return "Nothing was changed.";
+  }
+}

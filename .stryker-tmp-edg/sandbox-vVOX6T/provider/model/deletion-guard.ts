@@ -1,0 +1,49 @@
+/**
+ * The mass-deletion rule of a users directory, pure: how many of the accounts a directory
+ * would delete is "too many" for one run unless the person says so. An emptied users file, a
+ * bad merge or a wrong path must never delete everyone with only a preview count to stop it.
+ */
+// @ts-nocheck
+
+export interface MassDeletionPolicy {
+  /** Allow this run to delete any number of the directory's accounts. */
+  allowMassDeletion: boolean;
+  /**
+   * Refuse when more than this many would be deleted. Unset: refuse when every account
+   * would go (of two or more), or more than 5 and more than 10% of them.
+   */
+  maxDeletes?: number | undefined;
+}
+
+export interface MassDeletionVerdict {
+  removed: string[];
+  refused: boolean;
+}
+
+/** Compares the accounts deletable before and now; `previous` and `next` are normalised emails. */
+export function judgeRemovals(
+  previous: readonly string[],
+  next: readonly string[],
+  policy: MassDeletionPolicy,
+): MassDeletionVerdict {
+  const keep = new Set(next);
+  const removed = previous.filter((e) => !keep.has(e)).sort();
+  if (removed.length === 0 || policy.allowMassDeletion) return { removed, refused: false };
+  const refused =
+    policy.maxDeletes !== undefined
+      ? removed.length > policy.maxDeletes
+      : (removed.length === previous.length && previous.length >= 2) ||
+        (removed.length > 5 && removed.length * 10 > previous.length);
+  return { removed, refused };
+}
+
+/** The check failure a person reads in `pulumi preview`. */
+export function massDeletionMessage(directory: string, previous: number, removed: readonly string[]): string {
+  const listed = removed.slice(0, 10).join(", ");
+  const more = removed.length > 10 ? ` and ${removed.length - 10} more` : "";
+  return (
+    `${directory} would delete ${removed.length} of its ${previous} Domo accounts in one run (${listed}${more}), more than the mass-deletion guard allows; nothing was changed. ` +
+    "If the users file was emptied or truncated by mistake, restore it. If these deletions are intended, set allowMassDeletion: true on the DomoUserDirectory for this run " +
+    '(in a project made from this repository\'s template: `pulumi config set allowMassDeletion true`, `pulumi up`, then `pulumi config rm allowMassDeletion`), or give the removed entries deletionPolicy: "retain" first to leave the accounts in Domo'
+  );
+}

@@ -1,0 +1,350 @@
+// @ts-nocheck
+import { z } from "zod";
+import { hasInvisible, quote, typeName } from "./text";
+import { type CheckFailure, deletionPolicies, normaliseEmail, unknownValue } from "./user";
+
+/**
+ * The model of a Domo group and of the two ways to manage its members, pure: the one place
+ * that knows their fields, settings and rules. DomoGroup, DomoGroupMembers (authoritative:
+ * exactly these members) and DomoGroupMembership (additive: one user in one group) derive
+ * their inputs, outputs, validation and field lists from the shapes below.
+ */
+
+/** A group name as Domo stores it: NFC, trimmed. */
+export function normaliseGroupName(name: string): string {
+  return name.normalize("NFC").trim();
+}
+
+/** Domo refuses duplicate group names compared without case: the key names are compared by. */
+export function groupNameKey(name: string): string {
+  return normaliseGroupName(name).toLowerCase();
+}
+
+export function sameGroupName(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && groupNameKey(a) === groupNameKey(b);
+}
+
+const groupName = z
+  .string({
+    error: (iss) =>
+      `name must be a string${iss.input === undefined ? " (the group's name, required)" : `, got ${typeName(iss.input)}`}`,
+  })
+  .transform(normaliseGroupName)
+  .refine((s) => s.length > 0, "name is required and must not be empty: the group's name as Domo shows it")
+  .refine((s) => s.length <= 255, "name is longer than 255 characters")
+  .refine((s) => !hasInvisible(s), "name contains control or invisible characters; remove them");
+
+/** A Domo id (group or user): a positive whole number, or a string of digits (a resource's `id`). */
+function domoId(field: string, what: string) {
+  return z
+    .union([z.number(), z.string()], {
+      error: (iss) => `${field} must be ${what} (digits, e.g. 1234567890), got ${typeName(iss.input)}`,
+    })
+    .transform((value, ctx) => {
+      const digits = typeof value === "number" ? String(value) : value.trim();
+      if (!/^\d{1,16}$/.test(digits) || !Number.isSafeInteger(Number(digits)) || Number(digits) <= 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${field} ${quote(value)} is not ${what}: use its numeric id (digits only, e.g. 1234567890)`,
+        });
+        return z.NEVER;
+      }
+      return Number(digits);
+    });
+}
+
+const memberEmail = z
+  .string({ error: (iss) => `emails must hold strings, got ${typeName(iss.input)}` })
+  .transform(normaliseEmail)
+  .refine((s) => s.length > 0 && s.length <= 254, "an email must have 1 to 254 characters")
+  .refine((s) => !hasInvisible(s), "an email contains control or invisible characters; remove them")
+  .refine(
+    (s) => z.email().safeParse(s).success,
+    "an email is not a valid email address (expected name@example.com)",
+  );
+
+const deletionPolicy = (what: string) =>
+  z
+    .enum(deletionPolicies, {
+      error: `deletionPolicy must be "delete" (${what} when the resource goes) or "retain" (leave it in Domo)`,
+    })
+    .default("delete");
+
+function flag(field: string) {
+  return z.boolean({ error: `${field} must be true or false` }).default(false);
+}
+
+/** What Domo stores of a group and a declaration may set, in declaration order. */
+export const groupProfileShape = {
+  name: groupName,
+  active: z.boolean({ error: "active must be true or false" }).default(true),
+};
+
+/** Settings of a DomoGroup: they steer the provider and never reach Domo. */
+export const groupSettingsShape = {
+  /** Create only: take over an existing group with the same name (without case) instead of failing. */
+  adoptExisting: flag("adoptExisting"),
+  /** Create only: take over the group with this id. */
+  importId: domoId("importId", "a Domo group id")
+    .transform((n) => String(n))
+    .optional(),
+  /**
+   * Create only: let a takeover by id rename the group. Without it, importId pointing at a
+   * group whose name differs from the declared one fails: a mistyped id must not turn
+   * another team's group into this one.
+   */
+  allowNameChange: flag("allowNameChange"),
+  deletionPolicy: deletionPolicy("delete the group"),
+  /** Delete the group even when it still has members (their access through it goes with it). */
+  allowDeleteWithMembers: flag("allowDeleteWithMembers"),
+};
+
+export type GroupWriteField = keyof typeof groupProfileShape;
+export type GroupSettingField = keyof typeof groupSettingsShape;
+export const groupWriteFields = Object.keys(groupProfileShape) as GroupWriteField[];
+export const groupSettingFields = Object.keys(groupSettingsShape) as GroupSettingField[];
+/** Settings that only steer create: changing them later never causes an update. */
+export const groupCreateTimeSettings: ReadonlySet<GroupSettingField> = new Set([
+  "adoptExisting",
+  "importId",
+  "allowNameChange",
+]);
+/** Settings the state keeps (the ones a later update or delete needs). */
+export const storedGroupSettingFields = groupSettingFields.filter((f) => !groupCreateTimeSettings.has(f)) as (
+  | "deletionPolicy"
+  | "allowDeleteWithMembers"
+)[];
+
+const groupDeclarationKeys = [...groupWriteFields, ...groupSettingFields];
+
+function strictKeys(kind: string, keys: readonly string[]) {
+  return (iss: { code: string; keys?: string[] }) =>
+    iss.code === "unrecognized_keys" && iss.keys
+      ? `unknown propert${iss.keys.length > 1 ? "ies" : "y"} ${iss.keys.map((k) => quote(k)).join(", ")}; ${kind} accepts ${keys.join(", ")}`
+      : undefined;
+}
+
+export const groupDeclarationSchema = z
+  .strictObject(
+    { ...groupProfileShape, ...groupSettingsShape },
+    { error: strictKeys("DomoGroup", groupDeclarationKeys) },
+  )
+  .superRefine((value, ctx) => {
+    if (value.importId !== undefined && value.adoptExisting) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["importId"],
+        message:
+          "set either importId (take over the group with this id) or adoptExisting (by name), not both",
+      });
+    }
+    if (value.allowNameChange && value.importId === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["allowNameChange"],
+        message: "allowNameChange only applies to a takeover by id (importId); remove it",
+      });
+    }
+  });
+export type GroupDeclaration = z.output<typeof groupDeclarationSchema>;
+export type GroupDeclarationInput = z.input<typeof groupDeclarationSchema>;
+export type GroupWrite = Pick<GroupDeclaration, GroupWriteField>;
+
+/** The outputs a DomoGroup keeps in state. */
+export const groupStateSchema = z.looseObject({
+  groupId: z.number().int(),
+  name: z.string(),
+  active: z.boolean().default(true),
+  /** Domo's Default group (every new user lands there): never deleted or renamed. */
+  default: z.boolean().optional(),
+  creatorId: z.number().optional(),
+  deletionPolicy: z.enum(deletionPolicies).default("delete"),
+  allowDeleteWithMembers: z.boolean().default(false),
+});
+export type GroupState = z.output<typeof groupStateSchema>;
+export const groupOutputKeys = Object.keys(groupStateSchema.shape) as (keyof GroupState)[];
+
+/** The settings the state keeps, taken from a declaration or a state. */
+export function groupSettingsOf(from: Pick<GroupDeclaration, (typeof storedGroupSettingFields)[number]>) {
+  return { deletionPolicy: from.deletionPolicy, allowDeleteWithMembers: from.allowDeleteWithMembers };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memberships: two kinds that never manage one group together.
+
+export const membershipModes = ["authoritative", "additive"] as const;
+export type MembershipMode = (typeof membershipModes)[number];
+
+/** DomoGroupMembers: the group's complete member list (authoritative). */
+export const groupMembersShape = {
+  groupId: domoId("groupId", "a Domo group id (pass a DomoGroup's id or groupId)"),
+  /** Members by Domo user id (a DomoUser's id or userId). */
+  userIds: z
+    .array(domoId("userIds", "a Domo user id (pass a DomoUser's id or userId)"), {
+      error: (iss) => `userIds must be a list of Domo user ids, got ${typeName(iss.input)}`,
+    })
+    .default([]),
+  /** Members by email, resolved to ids through Domo's user listing at apply. */
+  emails: z
+    .array(memberEmail, { error: (iss) => `emails must be a list of emails, got ${typeName(iss.input)}` })
+    .default([]),
+  deletionPolicy: deletionPolicy("remove the members it declares from the group"),
+  /**
+   * Create only: when the group already has members outside the declaration, remove them.
+   * Without it such a create is refused, naming them (Okta's authoritative memberships once
+   * stripped members that rules had added, unannounced).
+   */
+  allowRemoveExisting: flag("allowRemoveExisting"),
+};
+const membersKeys = Object.keys(groupMembersShape);
+export const groupMembersDeclarationSchema = z
+  .strictObject(groupMembersShape, { error: strictKeys("DomoGroupMembers", membersKeys) })
+  .transform((v) => ({
+    ...v,
+    userIds: [...new Set(v.userIds)].sort((a, b) => a - b),
+    emails: [...new Set(v.emails)].sort(),
+  }));
+export type GroupMembersDeclaration = z.output<typeof groupMembersDeclarationSchema>;
+export type GroupMembersDeclarationInput = z.input<typeof groupMembersDeclarationSchema>;
+
+export const groupMembersStateSchema = z.looseObject({
+  groupId: z.number().int(),
+  /** The declared members by id, sorted. */
+  userIds: z.array(z.number()).default([]),
+  /** The declared members by email, normalised and sorted. */
+  emails: z.array(z.string()).default([]),
+  /** The ids the declared emails resolved to at the last apply, so diff needs no call. */
+  resolvedEmails: z.record(z.string(), z.number()).default({}),
+  /** Every member of the group as last written or read, sorted: what drift is measured against. */
+  memberIds: z.array(z.number()).default([]),
+  deletionPolicy: z.enum(deletionPolicies).default("delete"),
+});
+export type GroupMembersState = z.output<typeof groupMembersStateSchema>;
+export const groupMembersOutputKeys = Object.keys(
+  groupMembersStateSchema.shape,
+) as (keyof GroupMembersState)[];
+
+/** DomoGroupMembership: one user in one group (additive), id `<groupId>|<userId>`. */
+export const groupMembershipShape = {
+  groupId: groupMembersShape.groupId,
+  userId: domoId("userId", "a Domo user id (pass a DomoUser's id or userId)").optional(),
+  email: memberEmail.optional(),
+  deletionPolicy: deletionPolicy("remove the user from the group"),
+};
+const membershipKeys = Object.keys(groupMembershipShape);
+export const groupMembershipDeclarationSchema = z
+  .strictObject(groupMembershipShape, { error: strictKeys("DomoGroupMembership", membershipKeys) })
+  .superRefine((value, ctx) => {
+    if ((value.userId === undefined) === (value.email === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["userId"],
+        message: "set exactly one of userId (a DomoUser's id) or email (resolved at apply)",
+      });
+    }
+  });
+export type GroupMembershipDeclaration = z.output<typeof groupMembershipDeclarationSchema>;
+export type GroupMembershipDeclarationInput = z.input<typeof groupMembershipDeclarationSchema>;
+
+export const groupMembershipStateSchema = z.looseObject({
+  groupId: z.number().int(),
+  userId: z.number().int(),
+  email: z.string().optional(),
+  deletionPolicy: z.enum(deletionPolicies).default("delete"),
+});
+export type GroupMembershipState = z.output<typeof groupMembershipStateSchema>;
+export const groupMembershipOutputKeys = Object.keys(
+  groupMembershipStateSchema.shape,
+) as (keyof GroupMembershipState)[];
+
+/** The id of an additive membership. */
+export function membershipId(groupId: number, userId: number): string {
+  return `${groupId}|${userId}`;
+}
+
+export function parseMembershipId(id: string): { groupId: number; userId: number } | undefined {
+  const m = /^(\d+)\|(\d+)$/.exec(id);
+  return m ? { groupId: Number(m[1]), userId: Number(m[2]) } : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing the engine's inputs: unknowns set aside at preview, as for DomoUser.
+
+export type ParseResult<T> =
+  | { ok: true; value: T; unknowns: string[] }
+  | { ok: false; failures: CheckFailure[] };
+
+function holdsUnknown(value: unknown): boolean {
+  return value === unknownValue || (Array.isArray(value) && value.some((v) => v === unknownValue));
+}
+
+/**
+ * Validates raw inputs with `schema`. A property holding Pulumi's unknown placeholder (or a
+ * list with one) is replaced by `standIns[key]` (or left out) for validation and reported in
+ * `unknowns`, so preview works with ids other resources compute.
+ */
+function parseWith<T>(
+  schema: z.ZodType<T>,
+  raw: Record<string, unknown>,
+  ignore: ReadonlySet<string>,
+  standIns: Record<string, unknown>,
+): ParseResult<T> {
+  const unknowns: string[] = [];
+  const candidate: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === "__provider" || value === undefined || value === null || ignore.has(key)) continue;
+    if (holdsUnknown(value)) {
+      unknowns.push(key);
+      if (Array.isArray(value)) {
+        const known = value.filter((v) => v !== unknownValue);
+        Object.defineProperty(candidate, key, { value: known, enumerable: true, writable: true });
+      } else if (key in standIns) {
+        Object.defineProperty(candidate, key, { value: standIns[key], enumerable: true, writable: true });
+      }
+    } else
+      Object.defineProperty(candidate, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  const parsed = schema.safeParse(candidate);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      failures: parsed.error.issues.map((issue) => ({
+        property: String(
+          issue.path[0] ?? (issue.code === "unrecognized_keys" ? issue.keys[0] : undefined) ?? "inputs",
+        ),
+        reason: issue.message,
+      })),
+    };
+  }
+  return { ok: true, value: parsed.data, unknowns };
+}
+
+const groupOutputOnly: ReadonlySet<string> = new Set(
+  groupOutputKeys.filter(
+    (k) => !(groupWriteFields as string[]).includes(k) && !(groupSettingFields as string[]).includes(k),
+  ),
+);
+const membersOutputOnly: ReadonlySet<string> = new Set(
+  groupMembersOutputKeys.filter((k) => !membersKeys.includes(k)),
+);
+const membershipOutputOnly: ReadonlySet<string> = new Set(
+  groupMembershipOutputKeys.filter((k) => !membershipKeys.includes(k)),
+);
+
+export function parseGroupInputs(raw: Record<string, unknown>): ParseResult<GroupDeclaration> {
+  return parseWith(groupDeclarationSchema, raw, groupOutputOnly, { name: "unknown" });
+}
+
+export function parseGroupMembersInputs(raw: Record<string, unknown>): ParseResult<GroupMembersDeclaration> {
+  return parseWith(groupMembersDeclarationSchema, raw, membersOutputOnly, { groupId: 1 });
+}
+
+export function parseGroupMembershipInputs(
+  raw: Record<string, unknown>,
+): ParseResult<GroupMembershipDeclaration> {
+  return parseWith(groupMembershipDeclarationSchema, raw, membershipOutputOnly, {
+    groupId: 1,
+    userId: 1,
+    email: "unknown@example.com",
+  });
+}

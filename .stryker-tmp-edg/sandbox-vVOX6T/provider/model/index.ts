@@ -1,0 +1,11 @@
+/**
+ * The model: pure shapes and rules of what this package manages (a Domo user today), with no
+ * I/O. Every other folder derives its types, field lists and validation from here.
+ */
+// @ts-nocheck
+
+
+export * from "./group";
+export * from "./text";
+export * from "./user";
+export * from "./user-state";

@@ -1,0 +1,390 @@
+// @ts-nocheck
+import { z } from "zod";
+import { hasInvisible, quote, typeName } from "./text";
+
+/**
+ * The model of a Domo user: the one place that knows its fields, its provider settings, how
+ * each is validated and normalised, and what Domo may write. The DomoUser inputs and outputs,
+ * the users-file entry, the client's write body and wire schema and the emulator's API types
+ * all derive from the shapes below; no other module keeps a list of user fields.
+ */
+
+/** Pulumi's placeholder for values not known until apply (preview of computed inputs). */
+export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const systemRoles = ["Admin", "Privileged", "Editor", "Participant", "Social"] as const;
+export type SystemRole = (typeof systemRoles)[number];
+
+export const deletionPolicies = ["delete", "retain"] as const;
+export type DeletionPolicy = (typeof deletionPolicies)[number];
+
+/** Emails are the identity of a person in Domo and compare without case. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function sameEmail(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && normaliseEmail(a) === normaliseEmail(b);
+}
+
+function text(field: string, max: number, options: { required?: string } = {}) {
+  return z
+    .string({
+      error: (iss) =>
+        `${field} must be a string${iss.input === undefined ? "" : `, got ${typeName(iss.input)}`}`,
+    })
+    .transform((s) => s.normalize("NFC").trim())
+    .refine(
+      (s) => s.length > 0,
+      options.required
+        ? `${field} is required and must not be empty: ${options.required}`
+        : `${field} must not be empty; to leave it unmanaged, remove the property (or set it to undefined)`,
+    )
+    .refine((s) => s.length <= max, `${field} is longer than ${max} characters`)
+    .refine(
+      // Control characters and invisible formatting characters (bidi overrides, zero-width
+      // characters) make a name look like another in Domo's UI: refuse them everywhere.
+      (s) => !hasInvisible(s),
+      `${field} contains control or invisible characters; remove them`,
+    );
+}
+
+function email(field: string, options: { required?: boolean } = {}) {
+  return z
+    .string({ error: (iss) => `${field} must be a string, got ${typeName(iss.input)}` })
+    .transform(normaliseEmail)
+    .refine(
+      (s) => s.length > 0,
+      options.required
+        ? `${field} is required and must not be empty: the person's email, their identity in Domo`
+        : `${field} must not be empty; remove the property to leave it unmanaged`,
+    )
+    .refine((s) => s.length <= 254, `${field} is longer than 254 characters`)
+    .refine((s) => !hasInvisible(s), `${field} contains control or invisible characters; remove them`)
+    .refine(
+      (s) => z.email().safeParse(s).success,
+      `${field} is not a valid email address (expected name@example.com)`,
+    );
+}
+
+const validTimezones = new Set(Intl.supportedValuesOf("timeZone"));
+// Intl lists canonical zones only; UTC and Etc/* aliases are valid too.
+validTimezones.add("UTC");
+
+/** Whether the Etc/* name is one Intl knows (Etc/GMT+5 yes, Etc/GMT+99 or Etc/Nowhere no). */
+function isEtcZone(s: string): boolean {
+  if (!s.startsWith("Etc/")) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: s });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isLocale(s: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(s).length === 1 && /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(s);
+  } catch {
+    return false;
+  }
+}
+
+function role() {
+  return z
+    .string({ error: (iss) => `role must be a string, got ${typeName(iss.input)}` })
+    .superRefine((value, ctx) => {
+      if ((systemRoles as readonly string[]).includes(value)) return;
+      const near = systemRoles.find((r) => r.toLowerCase() === value.trim().toLowerCase());
+      ctx.addIssue({
+        code: "custom",
+        message: near
+          ? `role ${quote(value)} is not a Domo system role; role names are case-sensitive: use "${near}"`
+          : `role ${quote(value)} is not a Domo system role; use one of ${systemRoles.join(", ")}, or roleId for a custom role`,
+      });
+    })
+    .transform((value) => value as SystemRole); // refined above: one of systemRoles
+}
+
+function wholeNumber(field: string, what: string) {
+  return z
+    .number({ error: (iss) => `${field} must be a number (${what}), got ${typeName(iss.input)}` })
+    .int(`${field} must be a whole number`);
+}
+
+/**
+ * The profile: every field Domo stores that a declaration may set. Its keys, in this order,
+ * are the user's writable fields everywhere (write body, state, diff, users file, export).
+ */
+export const userProfileShape = {
+  email: email("email", { required: true }),
+  name: text("name", 255, { required: "the person's full name as Domo shows it" }),
+  role: role().optional(),
+  roleId: wholeNumber("roleId", "a custom role's id").positive("roleId must be positive").optional(),
+  title: text("title", 255).optional(),
+  alternateEmail: email("alternateEmail").optional(),
+  phone: text("phone", 40)
+    .refine((s) => /^[+0-9 ()./x-]{3,40}$/i.test(s), "phone may contain only digits, spaces, + ( ) . - and x")
+    .optional(),
+  location: text("location", 255).optional(),
+  timezone: text("timezone", 64)
+    .refine(
+      (s) => validTimezones.has(s) || isEtcZone(s),
+      "timezone is not an IANA time zone (expected e.g. America/Los_Angeles)",
+    )
+    .optional(),
+  locale: text("locale", 35)
+    .refine(isLocale, "locale is not a BCP 47 locale tag (expected e.g. en-US)")
+    .optional(),
+  employeeNumber: wholeNumber("employeeNumber", "the person's employee number")
+    .nonnegative("employeeNumber must not be negative")
+    .max(Number.MAX_SAFE_INTEGER, "employeeNumber is too large")
+    .optional(),
+};
+
+/** A Domo user id, as a number or a string of digits; always a string once parsed. */
+const importIdSchema = z
+  .union([z.string(), z.number()], {
+    error: (iss) => `importId must be a Domo user id (digits, e.g. 1234567890), got ${typeName(iss.input)}`,
+  })
+  .transform((value, ctx) => {
+    const digits = typeof value === "number" ? String(value) : value.trim();
+    if (!/^\d{1,16}$/.test(digits) || !Number.isSafeInteger(Number(digits)) || Number(digits) <= 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `importId ${quote(value)} is not a Domo user id: use the account's numeric id (digits only, e.g. 1234567890), as shown by \`pulumi-domo export\``,
+      });
+      return z.NEVER;
+    }
+    return digits;
+  });
+
+/** Settings: properties that steer the provider and never reach Domo. */
+export const userSettingsShape = {
+  /** Create only: ask Domo to email an invitation. */
+  sendInvite: z.boolean({ error: "sendInvite must be true or false" }).default(false),
+  /** Create only: take over an existing account with the same email instead of failing. */
+  adoptExisting: z.boolean({ error: "adoptExisting must be true or false" }).default(false),
+  /** Create only: take over the account with this id (the `import` resource option lands here). */
+  importId: importIdSchema.optional(),
+  /**
+   * Create only: let a takeover by id rewrite the account's email. Without it, importId (or a
+   * users-file `id:`) pointing at an account whose email differs from the declared one fails:
+   * a mistyped id must not turn someone else's account into this person's.
+   */
+  allowEmailChange: z.boolean({ error: "allowEmailChange must be true or false" }).default(false),
+  deletionPolicy: z
+    .enum(deletionPolicies, {
+      error: `deletionPolicy must be "delete" (remove the account when the resource goes) or "retain" (leave it in Domo)`,
+    })
+    .default("delete"),
+  allowUnsafeAdminChanges: z
+    .boolean({ error: "allowUnsafeAdminChanges must be true or false" })
+    .default(false),
+};
+
+export type UserWriteField = keyof typeof userProfileShape;
+export type UserSettingField = keyof typeof userSettingsShape;
+
+/** The writable fields of a user, in declaration order. */
+export const userWriteFields = Object.keys(userProfileShape) as UserWriteField[];
+/** The provider settings, in declaration order. */
+export const settingFields = Object.keys(userSettingsShape) as UserSettingField[];
+/** Settings that only steer create: changing them later must never cause an update. */
+export const createTimeSettings: ReadonlySet<UserSettingField> = new Set([
+  "sendInvite",
+  "adoptExisting",
+  "importId",
+  "allowEmailChange",
+]);
+/**
+ * Settings the state keeps. importId and allowEmailChange matter to one create only and are
+ * not stored (sendInvite and adoptExisting are, as the first release stored them).
+ */
+export const storedSettingFields = settingFields.filter((f) => f !== "importId" && f !== "allowEmailChange");
+export type StoredSettings = Pick<UserDeclaration, (typeof storedSettingFields)[number]>;
+
+/**
+ * Each setting's default (importId has none): what an absent setting means, in inputs and in
+ * state alike. Inputs leave a setting at its default out, so a preview shows only what was
+ * declared; outputs (the state) keep every stored setting.
+ */
+export const settingDefaults: Readonly<Partial<Record<UserSettingField, unknown>>> = Object.fromEntries(
+  settingFields.flatMap((f) => {
+    const parsed = userSettingsShape[f].safeParse(undefined);
+    return parsed.success && parsed.data !== undefined ? [[f, parsed.data]] : [];
+  }),
+);
+
+/** A setting's value in inputs or state, its default where absent. */
+export function settingValue(field: UserSettingField, from: Record<string, unknown>): unknown {
+  return from[field] ?? settingDefaults[field];
+}
+
+/**
+ * Inputs without the settings that merely repeat their default. State that pulumi-domo 0.1.0
+ * wrote (every default spelled out in the inputs) diffs clean against them, because an absent
+ * setting is read as its default; the next `up` records the shorter inputs.
+ */
+export function omitDefaultSettings(inputs: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...inputs };
+  for (const f of settingFields) {
+    if (settingDefaults[f] !== undefined && out[f] === settingDefaults[f]) delete out[f];
+  }
+  return out;
+}
+
+const declarationKeys = [...userWriteFields, ...settingFields];
+
+export const userDeclarationSchema = z
+  .strictObject(
+    { ...userProfileShape, ...userSettingsShape },
+    {
+      error: (iss) =>
+        iss.code === "unrecognized_keys"
+          ? `unknown propert${iss.keys.length > 1 ? "ies" : "y"} ${iss.keys.map((k) => quote(k)).join(", ")}; DomoUser accepts ${declarationKeys.join(", ")}`
+          : undefined,
+    },
+  )
+  .superRefine((value, ctx) => {
+    refineRoleChoice(value, ctx, "");
+    if (value.role === undefined && value.roleId === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["role"],
+        message: `role is required: set role to one of ${systemRoles.join(", ")}, or roleId to a custom role's id`,
+      });
+    }
+    if (value.importId !== undefined && value.adoptExisting) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["importId"],
+        message:
+          "set either importId (take over the account with this id) or adoptExisting (by email), not both",
+      });
+    }
+    if (value.allowEmailChange && value.importId === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["allowEmailChange"],
+        message:
+          "allowEmailChange only applies to a takeover by id (importId, or id: in a users file); remove it",
+      });
+    }
+    if (value.alternateEmail !== undefined && value.alternateEmail === value.email) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["alternateEmail"],
+        message: "alternateEmail must differ from email; remove it or use another address",
+      });
+    }
+  });
+
+/**
+ * The role rule, shared by declarations and users-file defaults: a system role by name or a
+ * custom role by id, never both. `where` qualifies the message (" as the default").
+ */
+export function refineRoleChoice(
+  value: { role?: unknown; roleId?: unknown },
+  ctx: z.RefinementCtx,
+  where: string,
+): void {
+  if (value.role !== undefined && value.roleId !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["roleId"],
+      message: `set either role (a system role) or roleId (a custom role)${where}, not both`,
+    });
+  }
+}
+
+export type UserDeclaration = z.output<typeof userDeclarationSchema>;
+export type UserDeclarationInput = z.input<typeof userDeclarationSchema>;
+/** The body of a create or update: the profile fields, each optional. */
+export type UserWrite = { [K in UserWriteField]?: NonNullable<UserDeclaration[K]> };
+export type UserSettings = Pick<UserDeclaration, UserSettingField>;
+
+/** The write fields a declaration sets. */
+export function declaredWriteFields(decl: Partial<UserDeclaration>): UserWriteField[] {
+  return userWriteFields.filter((f) => decl[f] !== undefined);
+}
+
+/** What create and update send: the declared profile fields (email always). */
+export function writeBody(decl: UserDeclaration): UserWrite & { email: string } {
+  const body: UserWrite & { email: string } = { email: decl.email };
+  for (const f of declaredWriteFields(decl)) Object.assign(body, { [f]: decl[f] });
+  return body;
+}
+
+/** The settings the state keeps, taken from a declaration or a state. */
+export function settingsOf(from: StoredSettings): StoredSettings {
+  const out: Record<string, unknown> = {};
+  for (const f of storedSettingFields) out[f] = from[f];
+  return out as StoredSettings;
+}
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export type DeclarationResult =
+  | { ok: true; value: UserDeclaration; unknowns: string[] }
+  | { ok: false; failures: CheckFailure[] };
+
+/** Keys the DomoUser resource registers as outputs only: present in inputs as undefined. */
+export type OutputOnlyKeys = ReadonlySet<string>;
+
+/**
+ * Validates raw inputs. Properties holding Pulumi's unknown placeholder (preview of values
+ * computed by other resources) are set aside, validated as far as possible, and put back
+ * unchanged so preview works. `ignore` names keys that declare nothing (output-only keys).
+ */
+export function parseDeclaration(
+  raw: Record<string, unknown>,
+  ignore: OutputOnlyKeys = new Set(),
+): DeclarationResult {
+  const unknowns: string[] = [];
+  const known: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === "__provider" || value === undefined || value === null || ignore.has(key)) continue;
+    if (value === unknownValue) unknowns.push(key);
+    // Defined, not assigned: an own "__proto__" key must stay a key (and be refused as unknown).
+    else Object.defineProperty(known, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  // Stand-ins let an unknown required field pass; its real value is checked at apply time.
+  const standIns: Record<string, unknown> = {
+    email: "unknown@example.com",
+    name: "unknown",
+    role: "Participant",
+  };
+  const candidate = { ...known };
+  for (const key of unknowns) {
+    if (key in standIns) candidate[key] = standIns[key];
+  }
+  if (unknowns.includes("roleId") && candidate.role === "Participant") delete candidate.role;
+  const parsed = userDeclarationSchema.safeParse(candidate);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      failures: parsed.error.issues.map((issue) => ({
+        property: String(issue.path[0] ?? issueKey(issue) ?? "inputs"),
+        reason: issue.message,
+      })),
+    };
+  }
+  return { ok: true, value: parsed.data, unknowns };
+}
+
+function issueKey(issue: { code: string; keys?: string[] }): string | undefined {
+  return issue.code === "unrecognized_keys" ? issue.keys?.[0] : undefined;
+}
+
+/** Values equal as Domo would see them: emails without case, numbers and numeric strings alike. */
+export function sameField(field: string, a: unknown, b: unknown): boolean {
+  if (a === undefined) return false;
+  if (field === "email" || field === "alternateEmail")
+    return String(a).toLowerCase() === String(b).toLowerCase();
+  if (typeof a === "number" || typeof b === "number") return String(a) === String(b);
+  return a === b;
+}

@@ -1,0 +1,286 @@
+// @ts-nocheck
+import * as pulumi from "@pulumi/pulumi";
+import { definedOnly, type UserDeclaration } from "../../model";
+import type {
+  DeclaredGroup,
+  DeclaredUser,
+  UsersFile,
+  UsersFileDefaults,
+  UsersFileDefaultsInput,
+  UsersFileEntryInput,
+  UsersFileGroupInput,
+  UsersFileProblem,
+} from "../../usersfile";
+import { declareUsers, loadUsersFile, UsersFileError, usersFileDefaultsSchema } from "../../usersfile";
+import { DomoGroup, DomoGroupMembers, DomoGroupMembership } from "../group/resource";
+import { DomoUser, type DomoUserArgs, userIdOf } from "../user/resource";
+
+import deletionGuardProvider = require("./deletion-guard-provider");
+
+import { groupResourceNames, userResourceName } from "./naming";
+
+/** The Pulumi type token. Changing it changes every child's URN: never do. */
+export const domoUserDirectoryType = "domo:index:UserDirectory";
+
+/** Options given to every DomoUser of the directory (parent and import are the directory's to set). */
+export type DirectoryUserOptions = Omit<pulumi.CustomResourceOptions, "parent" | "import" | "id" | "urn">;
+
+export interface DomoUserDirectoryArgs {
+  /**
+   * A users file (YAML or JSON), relative to the working directory (for `pulumi up`, the
+   * project directory). Read at program start, so mistakes fail the preview.
+   */
+  file?: string;
+  /** The users, declared in TypeScript instead of a file. */
+  users?: readonly UsersFileEntryInput[];
+  /** With `users`: the groups they name (as a file's `groups:`). */
+  groups?: readonly UsersFileGroupInput[];
+  /**
+   * Defaults for every entry. A file's own `defaults:` win over these; an entry's own
+   * values win over both. Use `{ deletionPolicy: "retain" }` to leave removed users in Domo.
+   */
+  defaults?: UsersFileDefaultsInput;
+  /** Resource options for every user: `protect`, `retainOnDelete`, `ignoreChanges`, `aliases`… */
+  userOptions?: DirectoryUserOptions;
+  /**
+   * Let this run delete more of the directory's accounts than the mass-deletion guard allows
+   * (every account of two or more, or more than 5 and more than 10%). Meant for one run:
+   * an emptied or truncated users file otherwise fails the preview, before any call to Domo.
+   */
+  allowMassDeletion?: boolean;
+  /** Replace the guard's default threshold: refuse a run that would delete more than this many. */
+  maxDeletes?: number;
+}
+
+/** The declarations did not validate; `problems` has each one with file, line and path. */
+export class UserDirectoryError extends pulumi.RunError {
+  readonly problems: readonly UsersFileProblem[];
+
+  constructor(cause: UsersFileError) {
+    // RunError: Pulumi prints the message alone, without a stack trace.
+    super(cause.message);
+    this.name = "UserDirectoryError";
+    this.problems = cause.problems;
+  }
+}
+
+/**
+ * A list of Domo users converged as a whole: one DomoUser per entry, as children of this
+ * component. Adding an entry creates (or, with `id`/`adoptExisting`, takes over) an account;
+ * removing one deletes it (or leaves it, with deletionPolicy "retain"); editing one updates
+ * the account in place.
+ */
+export class DomoUserDirectory extends pulumi.ComponentResource {
+  /** Domo user id per (normalised) email. */
+  readonly userIds: pulumi.Output<Record<string, number>>;
+  /** The DomoUser resources, keyed by normalised email. */
+  readonly users: Readonly<Record<string, DomoUser>>;
+  /** The validated declarations the users were built from, in declaration order. */
+  readonly declarations: readonly DeclaredUser[];
+  /** The DomoGroup resources, keyed by the group's name as declared. */
+  readonly groups: Readonly<Record<string, DomoGroup>>;
+  /** Domo group id per declared group name. */
+  readonly groupIds: pulumi.Output<Record<string, number>>;
+
+  constructor(name: string, args: DomoUserDirectoryArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super(domoUserDirectoryType, name, {}, opts);
+    const declared = readDirectory(args);
+    this.declarations = declared.users;
+
+    const plans = planDirectoryUsers(declared.users);
+    const retainAll =
+      (args.userOptions?.retainOnDelete ?? opts.retainOnDelete) === true ||
+      args.userOptions?.protect === true;
+    // Registered first: its check (at preview, no call to Domo) refuses a run that would delete
+    // too many of these accounts, before any user of the directory is touched.
+    new DeletionGuard(
+      `${name}-deletion-guard`,
+      {
+        directory: `DomoUserDirectory "${name}"${args.file === undefined ? "" : ` (${args.file})`}`,
+        accounts: retainAll
+          ? []
+          : plans
+              .filter((p) => p.deletes)
+              .map((p) => p.email)
+              .sort(),
+        allowMassDeletion: args.allowMassDeletion === true,
+        ...(args.maxDeletes === undefined ? {} : { maxDeletes: args.maxDeletes }),
+      },
+      { parent: this },
+    );
+
+    const users: Record<string, DomoUser> = {};
+    for (const plan of plans) {
+      users[plan.email] = new DomoUser(plan.name, plan.args, {
+        ...args.userOptions,
+        // retainOnDelete set on the directory applies to its users (Pulumi only inherits protect).
+        retainOnDelete: args.userOptions?.retainOnDelete ?? opts.retainOnDelete,
+        parent: this,
+        ...(plan.importId === undefined ? {} : { import: plan.importId }),
+      });
+    }
+    this.users = users;
+    this.groups = this.declareGroups(declared.groups, declared.users, users, opts);
+    const groupNames = Object.keys(this.groups);
+    this.groupIds = pulumi
+      .all(groupNames.map((g) => this.groups[g]!.id))
+      .apply((ids) => Object.fromEntries(groupNames.map((g, i) => [g, Number(ids[i])])));
+    const emails = Object.keys(users);
+    // From each user's resource id, not its userId output: in a preview of an update a dynamic
+    // resource's outputs are unknown but its id is known, so the stack output stays known.
+    this.userIds = pulumi
+      .all(emails.map((email) => userIdOf(users[email]!.id)))
+      .apply((ids) => Object.fromEntries(emails.map((email, i) => [email, ids[i]!])));
+    this.registerOutputs({ userIds: this.userIds, groupIds: this.groupIds });
+  }
+
+  /**
+   * One DomoGroup per declared group, and its members: one DomoGroupMembers (authoritative:
+   * exactly the users that list the group) or one DomoGroupMembership per user (additive).
+   * Members are passed by the DomoUsers' ids, which stay known in previews of updates.
+   */
+  private declareGroups(
+    groups: readonly DeclaredGroup[],
+    declared: readonly DeclaredUser[],
+    users: Readonly<Record<string, DomoUser>>,
+    opts: pulumi.ComponentResourceOptions,
+  ): Record<string, DomoGroup> {
+    const out: Record<string, DomoGroup> = {};
+    for (const g of groups) {
+      const names = groupResourceNames(g.name, g.id);
+      const common = {
+        parent: this,
+        ...(opts.retainOnDelete === undefined ? {} : { retainOnDelete: opts.retainOnDelete }),
+      };
+      const group = new DomoGroup(
+        names.group,
+        {
+          name: g.name,
+          ...(g.active === undefined ? {} : { active: g.active }),
+          ...(g.id === undefined ? {} : { importId: String(g.id) }),
+          ...(g.deletionPolicy === undefined ? {} : { deletionPolicy: g.deletionPolicy }),
+          ...(g.allowDeleteWithMembers === undefined
+            ? {}
+            : { allowDeleteWithMembers: g.allowDeleteWithMembers }),
+          ...(g.allowNameChange === undefined ? {} : { allowNameChange: g.allowNameChange }),
+        },
+        { ...common, aliases: names.groupAliases },
+      );
+      out[g.name] = group;
+      const members = declared
+        .filter((u) => u.groups.includes(g.name))
+        .map((u) => u.declaration.email)
+        .sort();
+      if (g.members === "authoritative") {
+        new DomoGroupMembers(
+          names.members,
+          { groupId: group.id, userIds: members.map((email) => users[email]!.id) },
+          { ...common, aliases: names.membersAliases },
+        );
+      } else {
+        for (const email of members) {
+          new DomoGroupMembership(
+            names.member(email),
+            { groupId: group.id, userId: users[email]!.id },
+            { ...common, aliases: names.memberAliases(email) },
+          );
+        }
+      }
+    }
+    return out;
+  }
+}
+
+export interface PlannedUser {
+  /** Logical name: from the normalised email only. */
+  name: string;
+  email: string;
+  args: DomoUserArgs;
+  /**
+   * The `import` option for entries with an id. DomoUser turns it into its `importId` input:
+   * the engine's own import step reads with neither inputs nor state, which a dynamic provider
+   * cannot serve, so the first `up` takes the account over in create instead (no write when
+   * the fields already match). importId is a create-time setting: keeping `id:` in the file
+   * afterwards, or changing it, never updates or replaces the managed account.
+   */
+  importId?: string;
+  /** Whether removing the entry deletes the account (deletionPolicy "delete"). */
+  deletes: boolean;
+}
+
+/** What the directory registers, without registering it: names, inputs and import ids. */
+export function planDirectoryUsers(users: readonly DeclaredUser[]): PlannedUser[] {
+  const plans: PlannedUser[] = [];
+  const names = new Map<string, string>();
+  for (const user of users) {
+    const name = userResourceName(user.declaration.email);
+    const clash = names.get(name);
+    // Validation already refuses duplicate emails; this guards the naming's one-to-one promise.
+    if (clash !== undefined)
+      throw new pulumi.RunError(
+        `${user.declaration.email} and ${clash} map to the same resource name ${name}`,
+      );
+    names.set(name, user.declaration.email);
+    plans.push({
+      name,
+      email: user.declaration.email,
+      args: userArgs(user.declaration),
+      deletes: user.declaration.deletionPolicy === "delete",
+      ...(user.id === undefined ? {} : { importId: String(user.id) }),
+    });
+  }
+  return plans;
+}
+
+/** Reads and validates the directory's declarations; problems become one UserDirectoryError. */
+export function readDirectory(args: DomoUserDirectoryArgs): UsersFile {
+  try {
+    const hasFile = args.file !== undefined;
+    const hasUsers = args.users !== undefined;
+    if (hasFile === hasUsers) {
+      throw new UsersFileError([
+        {
+          file: "DomoUserDirectory",
+          path: hasFile ? "file, users" : "",
+          message: hasFile
+            ? "give either file (a users file) or users (a list), not both"
+            : "give file (a users file path) or users (a list of declarations)",
+        },
+      ]);
+    }
+    const base = programDefaults(args.defaults);
+    if (args.file !== undefined) return loadUsersFile(args.file, { defaults: base });
+    return declareUsers(args.users ?? [], args.defaults ?? {}, "DomoUserDirectory users", args.groups);
+  } catch (e) {
+    if (e instanceof UsersFileError) throw new UserDirectoryError(e);
+    throw e;
+  }
+}
+
+function programDefaults(input: UsersFileDefaultsInput | undefined): UsersFileDefaults | undefined {
+  if (input === undefined) return undefined;
+  const parsed = usersFileDefaultsSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new UsersFileError(
+    parsed.error.issues.map((issue) => ({
+      file: "DomoUserDirectory",
+      path: ["defaults", ...issue.path.map(String)].join("."),
+      message: issue.message,
+    })),
+  );
+}
+
+/** The type token of a directory's deletion guard (see deletion-guard-provider.ts). */
+export const deletionGuardType = "pulumi-nodejs:dynamic/domo:DirectoryDeletionGuard";
+
+/** Remembers which accounts the directory would delete; its check refuses mass deletions. */
+class DeletionGuard extends pulumi.dynamic.Resource {
+  constructor(name: string, props: Record<string, unknown>, opts: pulumi.CustomResourceOptions) {
+    super(deletionGuardProvider, name, props, opts, "domo", "DirectoryDeletionGuard");
+  }
+}
+
+/** DomoUser inputs from a validated declaration: its keys are DomoUser's own (one model). */
+function userArgs(decl: UserDeclaration): DomoUserArgs {
+  return { ...definedOnly(decl), email: decl.email, name: decl.name };
+}

@@ -1,0 +1,155 @@
+// @ts-nocheck
+import { DomoError } from "../../client/errors";
+import {
+  type GroupMembershipState,
+  groupMembershipStateSchema,
+  membershipId,
+  parseGroupMembershipInputs,
+  parseMembershipId,
+} from "../../model";
+import { claimVerb } from "./claims";
+import {
+  type CheckResult,
+  type CreateResult,
+  checked,
+  type DiffResult,
+  declared,
+  type GroupContext,
+  knownId,
+  outputs,
+  type PropertyMap,
+  parseState,
+  type ReadResult,
+  resolveEmails,
+  type UpdateResult,
+} from "./context";
+import { diffMembership } from "./diff";
+
+const membershipState = (props: PropertyMap) =>
+  parseState(groupMembershipStateSchema, props, "DomoGroupMembership");
+
+function parsePair(id: string): { groupId: number; userId: number } {
+  const pair = parseMembershipId(id);
+  if (!pair) {
+    throw new DomoError({
+      kind: "invalid_state",
+      field: "id",
+      message: `"${id}" is not a DomoGroupMembership id (expected <groupId>|<userId>, e.g. 1234|5678)`,
+    });
+  }
+  return pair;
+}
+
+/**
+ * DomoGroupMembership: one user in one group (additive); other members are left alone. Its id
+ * is `<groupId>|<userId>`.
+ */
+export class GroupMembershipHandler {
+  constructor(private readonly ctx: GroupContext) {}
+
+  async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
+    const result = checked(parseGroupMembershipInputs(news), news);
+    const groupId = knownId(result.inputs?.groupId);
+    if (groupId !== undefined) {
+      try {
+        this.ctx.claims.mode(groupId, "additive");
+      } catch (e) {
+        return { failures: [{ property: "groupId", reason: (e as Error).message }] };
+      }
+    }
+    return result;
+  }
+
+  async diff(_id: string, olds: PropertyMap, news: PropertyMap): Promise<DiffResult> {
+    const state = membershipState(olds);
+    const { claims } = this.ctx;
+    claims.mode(state.groupId, "additive");
+    claims.hold(claims.pairs, claims.pair(state.groupId, state.userId), "declared");
+    return { ...diffMembership(state, news), deleteBeforeReplace: false };
+  }
+
+  async create(inputs: PropertyMap): Promise<CreateResult> {
+    const decl = declared(parseGroupMembershipInputs(inputs));
+    const { claims, client } = this.ctx;
+    claims.mode(decl.groupId, "additive");
+    const userId =
+      decl.userId ?? (decl.email ? (await resolveEmails(this.ctx, [decl.email]))[decl.email] : undefined);
+    if (userId === undefined)
+      throw new DomoError({ kind: "invalid_input", field: "userId", message: "userId or email is required" });
+    const key = claims.pair(decl.groupId, userId);
+    const holder = claims.pairs.get(key);
+    if (holder === "created" || holder === "taken over") {
+      throw new DomoError({
+        kind: "refused",
+        field: decl.userId === undefined ? "email" : "userId",
+        message: `Refusing a second DomoGroupMembership of Domo user ${userId} in group ${decl.groupId}: another DomoGroupMembership of this program already ${claimVerb(holder)} it in this run. One membership, one resource: remove one of the two declarations`,
+      });
+    }
+    claims.hold(claims.pairs, key, "created");
+    await client.groups.addMember(decl.groupId, userId);
+    const state: GroupMembershipState = {
+      groupId: decl.groupId,
+      userId,
+      ...(decl.email ? { email: decl.email } : {}),
+      deletionPolicy: decl.deletionPolicy,
+    };
+    return { id: membershipId(decl.groupId, userId), outs: outputs(state) };
+  }
+
+  async read(id: string, props: PropertyMap): Promise<ReadResult> {
+    const { groupId, userId } = parsePair(id);
+    const members = await this.ctx.client.groups.membersCached(groupId);
+    if (!members?.includes(userId)) return {};
+    this.ctx.claims.mode(groupId, "additive");
+    const previous = props.groupId === undefined ? undefined : membershipState(props);
+    const state: GroupMembershipState = {
+      groupId,
+      userId,
+      ...(previous?.email ? { email: previous.email } : {}),
+      deletionPolicy: previous?.deletionPolicy ?? "delete",
+    };
+    const inputs: PropertyMap = {
+      groupId,
+      ...(state.email ? { email: state.email } : { userId }),
+      deletionPolicy: state.deletionPolicy,
+    };
+    return { id, props: outputs(state), inputs };
+  }
+
+  /** Only settings change in place (the deletion policy, email vs id): recorded, no call. */
+  async update(_id: string, olds: PropertyMap, news: PropertyMap): Promise<UpdateResult> {
+    const state = membershipState(olds);
+    const decl = declared(parseGroupMembershipInputs(news));
+    const { claims } = this.ctx;
+    claims.mode(state.groupId, "additive");
+    claims.hold(claims.pairs, claims.pair(state.groupId, state.userId), "declared");
+    const next: GroupMembershipState = {
+      groupId: state.groupId,
+      userId: state.userId,
+      ...(decl.email ? { email: decl.email } : {}),
+      deletionPolicy: decl.deletionPolicy,
+    };
+    return { outs: outputs(next) };
+  }
+
+  async delete(id: string, props: PropertyMap): Promise<void> {
+    const state = membershipState(props);
+    if (state.deletionPolicy === "retain") return;
+    const { groupId, userId } = parsePair(id);
+    const { claims } = this.ctx;
+    const holder = claims.pairs.get(claims.pair(groupId, userId));
+    if (holder !== undefined) {
+      this.ctx.notice(
+        `pulumi-domo: not removing Domo user ${userId} from group ${groupId}: another DomoGroupMembership of this program ${claimVerb(holder)} that membership in this run.`,
+      );
+      return;
+    }
+    if (claims.hasMode(groupId, "authoritative")) {
+      this.ctx.notice(
+        `pulumi-domo: not removing Domo user ${userId} from group ${groupId}: a DomoGroupMembers of this program now manages that group's member list.`,
+      );
+      return;
+    }
+    await this.ctx.client.groups.removeMember(groupId, userId);
+  }
+}

@@ -1,0 +1,106 @@
+// @ts-nocheck
+import * as pulumi from "@pulumi/pulumi";
+import { normaliseEmail, type SystemRole, type UserDeclarationInput, userOutputKeys } from "../../model";
+
+import serializedUserProvider = require("./serialized-provider");
+
+/** Inputs of a DomoUser: every field may come from another resource's output. */
+export type DomoUserArgs = {
+  /** The user's email: their identity in Domo, compared without case. */
+  email: pulumi.Input<string>;
+  name: pulumi.Input<string>;
+  /** A system role (case-sensitive). Use roleId for a custom role. */
+  role?: pulumi.Input<SystemRole>;
+} & {
+  [K in Exclude<keyof UserDeclarationInput, "role" | "email" | "name">]?: pulumi.Input<
+    NonNullable<UserDeclarationInput[K]>
+  >;
+};
+
+export { domoUserType } from "./resource-type";
+
+/**
+ * Emails declared so far in this program, per stack resource (so programs run one after
+ * another in one process, as in tests, do not see each other's): email -> resource name.
+ */
+const declaredEmails = new WeakMap<object, Map<string, string>>();
+const outsideAnyStack = {};
+
+/**
+ * One account, one resource: a second DomoUser with the same email (any case, stray spaces)
+ * fails the program, so preview stops before anything reaches Domo. Emails known only at
+ * apply are checked when they resolve.
+ */
+function claimEmail(resourceName: string, email: string): void {
+  const scope = pulumi.runtime.getStackResource() ?? outsideAnyStack;
+  const seen = declaredEmails.get(scope) ?? new Map<string, string>();
+  declaredEmails.set(scope, seen);
+  const key = normaliseEmail(email);
+  const first = seen.get(key);
+  if (first !== undefined && first !== resourceName) {
+    throw new pulumi.RunError(
+      `DomoUser "${resourceName}" declares email ${key}, which DomoUser "${first}" already declares: one Domo account, one resource. ` +
+        `Remove one of the two declarations (to rename a DomoUser, keep one and give it the resource option aliases: [{ name: "<old name>" }])`,
+    );
+  }
+  seen.set(key, resourceName);
+}
+
+/**
+ * A Domo user account, converged to its declaration by `pulumi up`: created (or adopted),
+ * updated in place, and deleted (or retained) when removed from the program.
+ */
+export class DomoUser extends pulumi.dynamic.Resource {
+  /**
+   * Domo's numeric id of the user, read from the resource id: it stays known in a preview of an
+   * update (where a dynamic resource's outputs are all unknown, its id is not).
+   */
+  declare readonly userId: pulumi.Output<number>;
+  declare readonly email: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly role: pulumi.Output<string | undefined>;
+  declare readonly roleId: pulumi.Output<number | undefined>;
+  declare readonly title: pulumi.Output<string | undefined>;
+  declare readonly alternateEmail: pulumi.Output<string | undefined>;
+  declare readonly phone: pulumi.Output<string | undefined>;
+  declare readonly location: pulumi.Output<string | undefined>;
+  declare readonly timezone: pulumi.Output<string | undefined>;
+  declare readonly locale: pulumi.Output<string | undefined>;
+  declare readonly employeeNumber: pulumi.Output<number | string | undefined>;
+  /** Names of the groups the user belongs to, as Domo reports them. */
+  declare readonly groups: pulumi.Output<string[] | undefined>;
+  declare readonly image: pulumi.Output<string | undefined>;
+  declare readonly createdAt: pulumi.Output<string | undefined>;
+  declare readonly updatedAt: pulumi.Output<string | undefined>;
+  /** Fields this declaration manages: removing one from the declaration clears it in Domo. */
+  declare readonly managedFields: pulumi.Output<string[]>;
+  declare readonly deletionPolicy: pulumi.Output<"delete" | "retain">;
+  declare readonly sendInvite: pulumi.Output<boolean>;
+  declare readonly adoptExisting: pulumi.Output<boolean>;
+  declare readonly allowUnsafeAdminChanges: pulumi.Output<boolean>;
+
+  constructor(name: string, args: DomoUserArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Record<string, unknown> = { ...args };
+    // Keys listed as undefined become outputs of the resource.
+    for (const key of userOutputKeys) if (!(key in props)) props[key] = undefined;
+    if (typeof args.email === "string") claimEmail(name, args.email);
+    else if (args.email !== undefined)
+      pulumi.output(args.email).apply((email) => {
+        if (typeof email === "string") claimEmail(name, email);
+      });
+    // The engine's import step reads with neither inputs nor state, so a dynamic provider
+    // cannot serve it (its code lives in the state it is not given). Honour the `import`
+    // option by turning it into importId: create then takes over that account, changing
+    // only what the declaration says differently.
+    const { import: importOption, ...rest } = opts ?? {};
+    if (importOption !== undefined && props.importId === undefined) props.importId = importOption;
+    super(serializedUserProvider, name, props, rest, "domo", "User");
+    // The state's userId output equals the id; the id is what a preview of an update still knows.
+    this.userId = userIdOf(this.id);
+  }
+}
+
+/** A DomoUser's resource id (Domo's user id as digits) as the number Domo uses. */
+export function userIdOf(id: pulumi.Input<string>): pulumi.Output<number> {
+  return pulumi.output(id).apply((value) => Number(value));
+}
