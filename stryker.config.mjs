@@ -2,9 +2,11 @@
 // client and the resource providers and runs the fast in-process specs against each mutant.
 // Specs that go through the packed package (`dist/`, the gRPC server, the Pulumi CLI) test the
 // published build, not the mutated sources, so they are left out (the grep below skips the
-// gRPC describes; tests/e2e, tests/package and tests/bench are not listed).
+// gRPC describes and the compiled-CLI describe; tests/directory/programs, tests/e2e, tests/package
+// and tests/bench are not listed).
 //
-// A subset: `npx stryker run stryker.config.mjs --mutate 'provider/client/users.ts'`.
+// A subset: `npx stryker run stryker.config.mjs --mutate 'provider/client/users.ts'` (several
+// files: one comma-separated list). Per-folder runs and their scores: reports/mutation/README.md.
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
