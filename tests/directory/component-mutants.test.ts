@@ -167,6 +167,9 @@ describe("DomoUserDirectory component (component.ts)", () => {
     assert.deepEqual(plain(guard?.inputs), {
       directory: 'DomoUserDirectory "dm1"',
       accounts: ["dm1-a@x.io", "dm1-b@x.io"],
+      // Every declared email (retained ones too) and the layout: what a mode change hands over.
+      held: ["dm1-a@x.io", "dm1-b@x.io", "dm1-c@x.io"],
+      layout: "perUser",
       allowMassDeletion: false,
       maxDeletes: 3,
     });
