@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
 import { groupNameKey } from "../model/group";
 import { parseDeclaration, type UserDeclaration, unknownValue, userDeclarationSchema } from "../model/user";
 import { UsersFileError } from "./errors";
@@ -203,17 +204,13 @@ export function validateDocument(
   }
   const top = usersFileSchema.safeParse(root);
   if (!top.success) {
-    for (const issue of top.error.issues) {
-      if (issue.code === "unrecognized_keys") {
-        for (const key of issue.keys)
-          report(
-            [key],
-            `unknown top-level key; a users file has mode, batchSize, defaults, groups and users`,
-          );
-      } else {
-        report(issue.path.map(segment), issue.message);
-      }
-    }
+    const keys = Object.keys(usersFileSchema.shape);
+    reportIssues(
+      top.error.issues,
+      [],
+      report,
+      () => `unknown top-level key; a users file has ${keys.join(", ")}`,
+    );
   }
 
   const defaults = layerDefaults(baseDefaults, validateDefaults(root.defaults, report));
@@ -285,15 +282,12 @@ function validateGroups(
     const line = locate(base);
     const parsed = usersFileGroupSchema.safeParse(item);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        if (issue.code === "unrecognized_keys") {
-          for (const key of issue.keys)
-            report(
-              [...base, key],
-              `unknown property${hint(key, groupFields)}; a group accepts ${groupFields.join(", ")}`,
-            );
-        } else report([...base, ...issue.path.map(segment)], issue.message);
-      }
+      reportIssues(
+        parsed.error.issues,
+        base,
+        report,
+        (key) => `unknown property${hint(key, groupFields)}; a group accepts ${groupFields.join(", ")}`,
+      );
       return;
     }
     const group: UsersFileGroup = parsed.data;
@@ -327,15 +321,22 @@ function validateGroups(
   return out;
 }
 
-const groupFields = [
-  "name",
-  "id",
-  "members",
-  "active",
-  "deletionPolicy",
-  "allowDeleteWithMembers",
-  "allowNameChange",
-];
+/** The keys a group accepts, in the schema's order. */
+const groupFields = Object.keys(usersFileGroupSchema.shape);
+
+/** Reports zod issues at their paths under `base`; each unknown key with `unknownKey`'s message. */
+function reportIssues(
+  issues: readonly z.core.$ZodIssue[],
+  base: readonly PathSegment[],
+  report: (path: readonly PathSegment[], message: string) => void,
+  unknownKey: (key: string) => string,
+): void {
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys")
+      for (const key of issue.keys) report([...base, key], unknownKey(key));
+    else report([...base, ...issue.path.map(segment)], issue.message);
+  }
+}
 
 function validateUserGroups(
   raw: unknown,

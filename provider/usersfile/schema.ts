@@ -102,27 +102,27 @@ export const entryFields = [
  * file renames it in place), and how its members are managed: `authoritative` (the users that
  * list it are exactly its members) or `additive` (they are members; others are left alone).
  */
-export const usersFileGroupSchema = z.strictObject(
-  {
-    name: groupProfileShape.name,
-    active: groupProfileShape.active.optional(),
-    id: domoGroupIdSchema.optional(),
-    members: z
-      .enum(membershipModes, {
-        error: `members must be "authoritative" (exactly the users that list this group) or "additive" (at least them)`,
-      })
-      .default("authoritative"),
-    deletionPolicy: groupSettingsShape.deletionPolicy.unwrap().optional(),
-    allowDeleteWithMembers: groupSettingsShape.allowDeleteWithMembers.unwrap().optional(),
-    allowNameChange: groupSettingsShape.allowNameChange.unwrap().optional(),
-  },
-  {
-    error: (iss) =>
-      iss.code === "unrecognized_keys"
-        ? `unknown propert${iss.keys.length > 1 ? "ies" : "y"} ${iss.keys.join(", ")}; a group accepts name, id, members, active, deletionPolicy, allowDeleteWithMembers, allowNameChange`
-        : `each group must be a mapping with at least a name, got ${describe(iss.input)}`,
-  },
-);
+const usersFileGroupShape = {
+  name: groupProfileShape.name,
+  id: domoGroupIdSchema.optional(),
+  members: z
+    .enum(membershipModes, {
+      error: `members must be "authoritative" (exactly the users that list this group) or "additive" (at least them)`,
+    })
+    .default("authoritative"),
+  active: groupProfileShape.active.optional(),
+  deletionPolicy: groupSettingsShape.deletionPolicy.unwrap().optional(),
+  allowDeleteWithMembers: groupSettingsShape.allowDeleteWithMembers.unwrap().optional(),
+  allowNameChange: groupSettingsShape.allowNameChange.unwrap().optional(),
+};
+const groupKeys = Object.keys(usersFileGroupShape);
+
+export const usersFileGroupSchema = z.strictObject(usersFileGroupShape, {
+  error: (iss) =>
+    iss.code === "unrecognized_keys"
+      ? `unknown propert${iss.keys.length > 1 ? "ies" : "y"} ${iss.keys.join(", ")}; a group accepts ${groupKeys.join(", ")}`
+      : `each group must be a mapping with at least a name, got ${describe(iss.input)}`,
+});
 export type UsersFileGroup = z.output<typeof usersFileGroupSchema>;
 export type UsersFileGroupInput = Omit<z.input<typeof usersFileGroupSchema>, "id"> & { id?: number | string };
 
