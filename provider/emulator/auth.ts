@@ -4,29 +4,31 @@ import { OAuthError } from "./errors";
 import { type Scope, ScopeSchema } from "./model";
 import type { ResolvedClient, UserStore } from "./store";
 
+/** Who a token acts as: the token endpoint's answer and the token's own claims both carry it. */
+const tokenIdentity = {
+  customer: z.string(),
+  userId: z.int(),
+  role: z.string(),
+  jti: z.string(),
+};
+
 /** What the token endpoint answers; `access_token` is a JWT because pydomo reads its `exp`. */
 export const TokenResponseSchema = z.object({
   access_token: z.string(),
   token_type: z.literal("bearer"),
   expires_in: z.int(),
   scope: z.string(),
-  customer: z.string(),
-  userId: z.int(),
-  role: z.string(),
-  jti: z.string(),
+  ...tokenIdentity,
 });
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
 export const TokenClaimsSchema = z.object({
   sub: z.string(),
-  jti: z.string(),
   iat: z.int(),
   exp: z.int(),
   client_id: z.string(),
   scope: z.array(ScopeSchema),
-  customer: z.string(),
-  userId: z.int(),
-  role: z.string(),
+  ...tokenIdentity,
   /** Token generation at minting time; expireTokens() moves the store past it. */
   gen: z.int(),
 });

@@ -145,3 +145,22 @@ export function noSuchObject(what: "user" | "group", id: string, advice: string)
     message: `Cannot take over Domo ${what} ${id}: ${advice}`,
   });
 }
+
+/**
+ * The object a takeover by id (importId, the `import` option, a users-file `id:`) names, once
+ * checked: Domo has it (else `noSuchObject` with `advice`), and `refusal` finds nothing wrong
+ * with taking it over (a mistyped id must not turn someone else's object into this one).
+ */
+export async function takeoverById<T>(
+  what: "user" | "group",
+  id: string,
+  get: (id: number) => Promise<T | undefined>,
+  advice: string,
+  refusal: (found: T) => string | undefined,
+): Promise<T> {
+  const found = await get(Number(id));
+  if (found === undefined) throw noSuchObject(what, id, advice);
+  const refused = refusal(found);
+  if (refused !== undefined) throw new DomoError({ kind: "refused", field: "importId", message: refused });
+  return found;
+}

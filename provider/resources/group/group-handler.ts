@@ -9,7 +9,7 @@ import {
   parseGroupInputs,
   sameGroupName,
 } from "../../model";
-import { inPlace, noSuchObject } from "../engine";
+import { inPlace, takeoverById } from "../engine";
 import { claimVerb } from "./claims";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
 import { checked, declared, GroupResourceHandler } from "./context";
@@ -50,23 +50,17 @@ export class GroupHandler extends GroupResourceHandler {
     const decl = declared(parseGroupInputs(inputs));
     const groups = this.ctx.client.groups;
     if (decl.importId !== undefined) {
-      const existing = await groups.get(Number(decl.importId));
-      if (!existing) {
-        throw noSuchObject(
-          "group",
-          decl.importId,
-          "no such group. Check the id, or remove importId to create the group",
-        );
-      }
-      if (!decl.allowNameChange && !sameGroupName(existing.name, decl.name)) {
-        throw new DomoError({
-          kind: "refused",
-          field: "importId",
-          message:
-            `Refusing to take over Domo group ${existing.id}: it is the group "${existing.name}", not "${decl.name}", and taking it over would rename it (and hand its members' access to this declaration). ` +
-            "Check the id. If it really is this group under a new name, set allowNameChange: true on this DomoGroup for the takeover",
-        });
-      }
+      const existing = await takeoverById(
+        "group",
+        decl.importId,
+        (id) => groups.get(id),
+        "no such group. Check the id, or remove importId to create the group",
+        (found) =>
+          decl.allowNameChange || sameGroupName(found.name, decl.name)
+            ? undefined
+            : `Refusing to take over Domo group ${found.id}: it is the group "${found.name}", not "${decl.name}", and taking it over would rename it (and hand its members' access to this declaration). ` +
+              "Check the id. If it really is this group under a new name, set allowNameChange: true on this DomoGroup for the takeover",
+      );
       return this.adopt(existing, decl, inputs);
     }
     if (decl.adoptExisting) {

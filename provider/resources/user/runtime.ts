@@ -31,6 +31,7 @@ import {
   type PropertyMap,
   type ReadResult,
   safeFailure,
+  takeoverById,
   type UpdateResult,
 } from "../engine";
 import { diffUser } from "./diff";
@@ -158,23 +159,17 @@ export class UserProviderRuntime {
     const users = this.client.users;
     if (decl.importId !== undefined) {
       // Taking over a known account (the `import` resource option lands here): never create.
-      const existing = await users.get(Number(decl.importId));
-      if (!existing) {
-        throw noSuchObject(
-          "user",
-          decl.importId,
-          "no such user (or it was deleted). Check the id (`pulumi-domo export` lists every account with its id), or remove the import to create the account",
-        );
-      }
-      if (!decl.allowEmailChange && !sameEmail(existing.email, decl.email)) {
-        throw new DomoError({
-          kind: "refused",
-          field: "importId",
-          message:
-            `Refusing to take over Domo user ${existing.id}: it is the account of ${existing.email ?? "a user without email"}, not ${decl.email}, and taking it over would rewrite that person's email and name. ` +
-            `Check the id (\`pulumi-domo export\` lists every account with its id). If it really is the same person under a new email, set allowEmailChange: true on this declaration for the takeover`,
-        });
-      }
+      const existing = await takeoverById(
+        "user",
+        decl.importId,
+        (id) => users.get(id),
+        "no such user (or it was deleted). Check the id (`pulumi-domo export` lists every account with its id), or remove the import to create the account",
+        (found) =>
+          decl.allowEmailChange || sameEmail(found.email, decl.email)
+            ? undefined
+            : `Refusing to take over Domo user ${found.id}: it is the account of ${found.email ?? "a user without email"}, not ${decl.email}, and taking it over would rewrite that person's email and name. ` +
+              "Check the id (`pulumi-domo export` lists every account with its id). If it really is the same person under a new email, set allowEmailChange: true on this declaration for the takeover",
+      );
       return this.adopt(existing, decl, managed, inputs);
     }
     // A directory changing its layout (perUser <-> bulk, batch count) hands its accounts over.
