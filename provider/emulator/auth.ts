@@ -22,10 +22,11 @@ export const TokenResponseSchema = z.object({
 });
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
+/** JWT's registered claims the emulator sets (RFC 7519 §4.1): subject, issued at, expiry. */
+const registeredClaims = { sub: z.string(), iat: z.int(), exp: z.int() };
+
 export const TokenClaimsSchema = z.object({
-  sub: z.string(),
-  iat: z.int(),
-  exp: z.int(),
+  ...registeredClaims,
   client_id: z.string(),
   scope: z.array(ScopeSchema),
   ...tokenIdentity,

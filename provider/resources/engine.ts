@@ -154,11 +154,11 @@ export function noSuchObject(what: "user" | "group", id: string, advice: string)
 export async function takeoverById<T>(
   what: "user" | "group",
   id: string,
-  get: (id: number) => Promise<T | undefined>,
+  api: { get(id: number): Promise<T | undefined> },
   advice: string,
   refusal: (found: T) => string | undefined,
 ): Promise<T> {
-  const found = await get(Number(id));
+  const found = await api.get(Number(id));
   if (found === undefined) throw noSuchObject(what, id, advice);
   const refused = refusal(found);
   if (refused !== undefined) throw new DomoError({ kind: "refused", field: "importId", message: refused });

@@ -50,18 +50,10 @@ export class GroupHandler extends GroupResourceHandler {
     const decl = declared(parseGroupInputs(inputs));
     const groups = this.ctx.client.groups;
     if (decl.importId !== undefined) {
-      const existing = await takeoverById(
-        "group",
-        decl.importId,
-        (id) => groups.get(id),
-        "no such group. Check the id, or remove importId to create the group",
-        (found) =>
-          decl.allowNameChange || sameGroupName(found.name, decl.name)
-            ? undefined
-            : `Refusing to take over Domo group ${found.id}: it is the group "${found.name}", not "${decl.name}", and taking it over would rename it (and hand its members' access to this declaration). ` +
-              "Check the id. If it really is this group under a new name, set allowNameChange: true on this DomoGroup for the takeover",
+      const found = await takeoverById("group", decl.importId, groups, noSuchGroup, (g) =>
+        nameMismatch(g, decl),
       );
-      return this.adopt(existing, decl, inputs);
+      return this.adopt(found, decl, inputs);
     }
     if (decl.adoptExisting) {
       const existing = await groups.findByName(decl.name);
@@ -218,4 +210,15 @@ function existsError(name: string, id: number): DomoError {
       `If you renamed this resource, keep managing the group under the new name with the aliases resource option ({ aliases: [{ name: "<old name>" }] }). ` +
       `To take over a group created outside Pulumi, set adoptExisting: true (or importId: "${id}")`,
   });
+}
+
+const noSuchGroup = "no such group. Check the id, or remove importId to create the group";
+
+/** Why a takeover by id must not go ahead: the group is another one (unless allowed). */
+function nameMismatch(found: DomoGroupRecord, decl: GroupDeclaration): string | undefined {
+  if (decl.allowNameChange || sameGroupName(found.name, decl.name)) return undefined;
+  return (
+    `Refusing to take over Domo group ${found.id}: it is the group "${found.name}", not "${decl.name}", and taking it over would rename it (and hand its members' access to this declaration). ` +
+    "Check the id. If it really is this group under a new name, set allowNameChange: true on this DomoGroup for the takeover"
+  );
 }

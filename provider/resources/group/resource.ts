@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
   type GroupDeclarationInput,
+  type GroupMembershipState,
+  type GroupMembersState,
+  type GroupState,
   groupMembershipOutputKeys,
   groupMembersOutputKeys,
   groupNameKey,
@@ -14,6 +17,11 @@ import serializedGroupMembershipProvider = require("./serialized-membership-prov
 export { domoGroupMembershipType, domoGroupMembersType, domoGroupType } from "./resource-type";
 
 type Inputs<T> = { [K in keyof T]?: pulumi.Input<NonNullable<T[K]>> };
+
+/** A state's known keys (its schema is loose: the index signature is not an output). */
+type Known<T> = { [K in keyof T as string extends K ? never : K]-?: T[K] };
+/** A resource's outputs, typed from its state schema: the model is their one source. */
+type OutputsOf<T> = { readonly [K in keyof Known<T>]: pulumi.Output<Known<T>[K]> };
 
 /** A Domo id as a resource passes it: a DomoGroup's or DomoUser's `id` (string) or numeric output. */
 export type DomoIdInput = pulumi.Input<number | string>;
@@ -155,16 +163,9 @@ function memberProps(
  * place (same id, never replaced), deleted or retained when removed. Deleting a group that
  * still has members, or Domo's Default group, is refused.
  */
+export interface DomoGroup extends OutputsOf<GroupState> {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the outputs the engine sets on the instance
 export class DomoGroup extends pulumi.dynamic.Resource {
-  /** Domo's numeric id of the group (the resource id is the same, as a string). */
-  declare readonly groupId: pulumi.Output<number>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly active: pulumi.Output<boolean>;
-  declare readonly default: pulumi.Output<boolean | undefined>;
-  declare readonly creatorId: pulumi.Output<number | undefined>;
-  declare readonly deletionPolicy: pulumi.Output<"delete" | "retain">;
-  declare readonly allowDeleteWithMembers: pulumi.Output<boolean>;
-
   constructor(name: string, args: DomoGroupArgs, opts?: pulumi.CustomResourceOptions) {
     const props = propsFor(args, groupOutputKeys);
     whenKnown(args.name, (n) => {
@@ -181,15 +182,9 @@ export class DomoGroup extends pulumi.dynamic.Resource {
  * everyone else, and a member added or removed in Domo shows as drift after `refresh`. Never
  * combine it with DomoGroupMembership on the same group: that is refused.
  */
+export interface DomoGroupMembers extends OutputsOf<GroupMembersState> {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the outputs the engine sets on the instance
 export class DomoGroupMembers extends pulumi.dynamic.Resource {
-  declare readonly groupId: pulumi.Output<number>;
-  declare readonly userIds: pulumi.Output<number[]>;
-  declare readonly emails: pulumi.Output<string[]>;
-  declare readonly resolvedEmails: pulumi.Output<Record<string, number>>;
-  /** Every member of the group as last written or read. */
-  declare readonly memberIds: pulumi.Output<number[]>;
-  declare readonly deletionPolicy: pulumi.Output<"delete" | "retain">;
-
   constructor(name: string, args: DomoGroupMembersArgs, opts?: pulumi.CustomResourceOptions) {
     const props = memberProps("members", name, args, groupMembersOutputKeys);
     super(serializedGroupMembersProvider, name, props, opts, "domo", "GroupMembers");
@@ -200,12 +195,9 @@ export class DomoGroupMembers extends pulumi.dynamic.Resource {
  * One user in one group (additive): other members are left alone. Its id is
  * `<groupId>|<userId>`. Never combine it with DomoGroupMembers on the same group: that is refused.
  */
+export interface DomoGroupMembership extends OutputsOf<GroupMembershipState> {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the outputs the engine sets on the instance
 export class DomoGroupMembership extends pulumi.dynamic.Resource {
-  declare readonly groupId: pulumi.Output<number>;
-  declare readonly userId: pulumi.Output<number>;
-  declare readonly email: pulumi.Output<string | undefined>;
-  declare readonly deletionPolicy: pulumi.Output<"delete" | "retain">;
-
   constructor(name: string, args: DomoGroupMembershipArgs, opts?: pulumi.CustomResourceOptions) {
     const props = memberProps("membership", name, args, groupMembershipOutputKeys);
     super(serializedGroupMembershipProvider, name, props, opts, "domo", "GroupMembership");

@@ -159,18 +159,10 @@ export class UserProviderRuntime {
     const users = this.client.users;
     if (decl.importId !== undefined) {
       // Taking over a known account (the `import` resource option lands here): never create.
-      const existing = await takeoverById(
-        "user",
-        decl.importId,
-        (id) => users.get(id),
-        "no such user (or it was deleted). Check the id (`pulumi-domo export` lists every account with its id), or remove the import to create the account",
-        (found) =>
-          decl.allowEmailChange || sameEmail(found.email, decl.email)
-            ? undefined
-            : `Refusing to take over Domo user ${found.id}: it is the account of ${found.email ?? "a user without email"}, not ${decl.email}, and taking it over would rewrite that person's email and name. ` +
-              "Check the id (`pulumi-domo export` lists every account with its id). If it really is the same person under a new email, set allowEmailChange: true on this declaration for the takeover",
+      const found = await takeoverById("user", decl.importId, users, noSuchUser, (u) =>
+        emailMismatch(u, decl),
       );
-      return this.adopt(existing, decl, managed, inputs);
+      return this.adopt(found, decl, managed, inputs);
     }
     // A directory changing its layout (perUser <-> bulk, batch count) hands its accounts over.
     if (decl.adoptExisting || this.ledger.handedOver.has(decl.email)) {
@@ -347,6 +339,18 @@ export class UserProviderRuntime {
       throw new PartialCreateError(id, outs, e);
     }
   }
+}
+
+const noSuchUser =
+  "no such user (or it was deleted). Check the id (`pulumi-domo export` lists every account with its id), or remove the import to create the account";
+
+/** Why a takeover by id must not go ahead: the account is someone else's (unless allowed). */
+function emailMismatch(found: DomoUserRecord, decl: UserDeclaration): string | undefined {
+  if (decl.allowEmailChange || sameEmail(found.email, decl.email)) return undefined;
+  return (
+    `Refusing to take over Domo user ${found.id}: it is the account of ${found.email ?? "a user without email"}, not ${decl.email}, and taking it over would rewrite that person's email and name. ` +
+    "Check the id (`pulumi-domo export` lists every account with its id). If it really is the same person under a new email, set allowEmailChange: true on this declaration for the takeover"
+  );
 }
 
 /**
