@@ -1,13 +1,6 @@
 import type { DomoClient } from "../../client";
 import { DomoError } from "../../client/errors";
-import {
-  type CheckFailure,
-  definedOnly,
-  hasInvisible,
-  type MembershipMode,
-  type ParseResult,
-  unknownValue,
-} from "../../model";
+import { definedOnly, type MembershipMode, type ParseResult, unknownValue } from "../../model";
 import type { CheckResult, PropertyMap } from "../engine";
 import { safeFailure } from "../engine";
 import type { GroupClaims } from "./claims";

@@ -3,10 +3,8 @@ import { type ClientSettings, settingsFromSources } from "../../client/config";
 import { DomoError, isDomoError } from "../../client/errors";
 import type { DomoUserRecord } from "../../client/schemas";
 import {
-  type CheckFailure,
   declaredWriteFields,
   definedOnly,
-  hasInvisible,
   normaliseEmail,
   omitDefaultSettings,
   parseUserInputs,
@@ -27,7 +25,6 @@ import {
   type DiffResult,
   declared,
   inPlace,
-  noSuchObject,
   type PropertyMap,
   type ReadResult,
   safeFailure,
