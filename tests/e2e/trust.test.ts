@@ -360,23 +360,28 @@ describe("trust: an interrupted `pulumi up` is recovered by `pulumi-domo recover
   });
 });
 
+/** A project declaring one DomoUser, and where its emulator keeps data (restarted by the tests). */
+function oneUserProject(name: string): { dir: string; dataFile: string; projectDir: string } {
+  const dir = makeTempDir("pulumi-domo-creds-");
+  const projectDir = fs.mkdtempSync(path.join(repoRoot, "tests", ".tmp", `${name}-`));
+  fs.writeFileSync(
+    path.join(projectDir, "Pulumi.yaml"),
+    `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n`,
+  );
+  fs.writeFileSync(
+    path.join(projectDir, "index.js"),
+    `const { DomoUser } = require("pulumi-domo");\nnew DomoUser("ada", { email: "ada@example.com", name: "Ada", role: "Editor" });\n`,
+  );
+  return { dir, dataFile: path.join(dir, "domo.json"), projectDir };
+}
+
 describe("trust: credentials, truthfully (real CLI)", function () {
   this.timeout(300_000);
 
   it("7. environment-only credentials keep even the encrypted secret out of the state; a rotated secret and a moved host work", async () => {
-    const dir = makeTempDir("pulumi-domo-creds-");
-    const dataFile = path.join(dir, "domo.json");
+    const { dir, dataFile, projectDir } = oneUserProject("trust-creds");
     let emu = await startEmulator({ dataFile });
-    const projectDir = fs.mkdtempSync(path.join(repoRoot, "tests", ".tmp", "trust-creds-"));
     try {
-      fs.writeFileSync(
-        path.join(projectDir, "Pulumi.yaml"),
-        "name: trust-creds\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
-      );
-      fs.writeFileSync(
-        path.join(projectDir, "index.js"),
-        `const { DomoUser } = require("pulumi-domo");\nnew DomoUser("ada", { email: "ada@example.com", name: "Ada", role: "Editor" });\n`,
-      );
       const { clientId, clientSecret } = emu.credentials;
       const envStack = (host: string, secret: string) =>
         new LocalStack({
@@ -418,19 +423,9 @@ describe("trust: credentials, truthfully (real CLI)", function () {
   });
 
   it("7b. credentials in stack config: a rotated secret works for up, and for refresh after one up or with --run-program", async () => {
-    const dir = makeTempDir("pulumi-domo-creds-");
-    const dataFile = path.join(dir, "domo.json");
+    const { dir, dataFile, projectDir } = oneUserProject("trust-creds-config");
     let emu = await startEmulator({ dataFile });
-    const projectDir = fs.mkdtempSync(path.join(repoRoot, "tests", ".tmp", "trust-creds-config-"));
     try {
-      fs.writeFileSync(
-        path.join(projectDir, "Pulumi.yaml"),
-        "name: trust-creds-config\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
-      );
-      fs.writeFileSync(
-        path.join(projectDir, "index.js"),
-        `const { DomoUser } = require("pulumi-domo");\nnew DomoUser("ada", { email: "ada@example.com", name: "Ada", role: "Editor" });\n`,
-      );
       const { clientId, clientSecret } = emu.credentials;
       const stack = new LocalStack({ projectDir, workDir: path.join(dir, "work") });
       await stack.init();
