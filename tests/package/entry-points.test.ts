@@ -102,6 +102,43 @@ describe("the package's entry points (built dist/)", function () {
     assert.equal(result.rootLoaded, false, "the emulator does not load the package root either");
   });
 
+  it("every resource kind's `__provider` text, loaded as Pulumi's dynamic-provider host loads it, is that kind's provider", async () => {
+    // The host: require-from-string(text) from the project directory, then `.handler()`.
+    const loaded = await inFreshProcess<Record<string, { methods: string[]; file: string }>>(
+      [
+        'const { createRequire } = require("node:module");',
+        'const pulumiDir = require("path").dirname(require.resolve("@pulumi/pulumi/package.json"));',
+        'const requireFromString = createRequire(require("path").join(pulumiDir, "index.js"))("require-from-string");',
+        'const { dynamicKinds, providerText } = require("pulumi-domo/dist/resources/dynamic-resource.js");',
+        "const out = {};",
+        "for (const kind of Object.keys(dynamicKinds)) {",
+        "  const provider = requireFromString(providerText(kind)).handler();",
+        '  const methods = ["check", "diff", "create", "read", "update", "delete"].filter((m) => typeof provider[m] === "function");',
+        "  out[kind] = { methods, file: require('fs').realpathSync(require.resolve(dynamicKinds[kind])) };",
+        "}",
+        "console.log(JSON.stringify(out));",
+      ].join("\n"),
+    );
+    const files = {
+      User: ["resources", "user", "serialized-provider.js"],
+      UserBatch: ["resources", "user", "serialized-batch-provider.js"],
+      Group: ["resources", "group", "serialized-provider.js"],
+      GroupMembers: ["resources", "group", "serialized-members-provider.js"],
+      GroupMembership: ["resources", "group", "serialized-membership-provider.js"],
+      DirectoryDeletionGuard: ["resources", "directory", "deletion-guard-provider.js"],
+    };
+    assert.deepEqual(Object.keys(loaded).sort(), Object.keys(files).sort());
+    for (const [kind, parts] of Object.entries(files)) {
+      assert.equal(loaded[kind]?.file, path.join(dist, ...parts), kind);
+      // The deletion guard never reads Domo: it has no read.
+      const expected =
+        kind === "DirectoryDeletionGuard"
+          ? ["check", "diff", "create", "update", "delete"]
+          : ["check", "diff", "create", "read", "update", "delete"];
+      assert.deepEqual(loaded[kind]?.methods, expected, kind);
+    }
+  });
+
   it("the modules the serialized providers require by name stay reachable under pulumi-domo/dist/*", async () => {
     const resolved = await inFreshProcess<string[]>(
       [

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { dynamicType, providerText } from "../../provider/resources/dynamic-resource";
 import {
   DomoGroup,
   DomoGroupMembers,
@@ -75,6 +76,43 @@ describe("resource constructors (user/resource.ts, group/resource.ts)", () => {
     const u = new DomoUser("mut-id", { email: "mut.id@example.com", name: "I" });
     assert.equal(await settled(u.userId), 1000000555);
     assert.equal(await settled(userIdOf("42")), 42);
+  });
+
+  it("each resource registers the one-line `__provider` of its kind, not a serialized closure", async () => {
+    new DomoUser("mut-prov-u", { email: "mut.prov@example.com", name: "P" });
+    new DomoGroup("mut-prov-g", { name: "Mut Prov" });
+    new DomoGroupMembers("mut-prov-m", { groupId: "7", emails: [] });
+    new DomoGroupMembership("mut-prov-s", { groupId: "8", userId: "9" });
+    for (const [name, kind] of [
+      ["mut-prov-u", "User"],
+      ["mut-prov-g", "Group"],
+      ["mut-prov-m", "GroupMembers"],
+      ["mut-prov-s", "GroupMembership"],
+    ] as const) {
+      assert.equal((await inputsOf(name)).__provider, providerText(kind), name);
+      assert.equal(registered.find((r) => r.name === name)?.type, dynamicType(kind), name);
+    }
+    assert.equal(providerText("User"), 'exports.handler=()=>require("pulumi-domo/provider/user");');
+  });
+
+  it("DomoUser's setting outputs are the declared value, or the default the state leaves out", async () => {
+    const plain = new DomoUser("mut-set1", { email: "mut.set1@example.com", name: "S" });
+    assert.equal(await settled(plain.deletionPolicy), "delete");
+    assert.equal(await settled(plain.sendInvite), false);
+    assert.equal(await settled(plain.adoptExisting), false);
+    assert.equal(await settled(plain.allowUnsafeAdminChanges), false);
+    const set = new DomoUser("mut-set2", {
+      email: "mut.set2@example.com",
+      name: "S",
+      deletionPolicy: pulumi.output("retain" as const),
+      sendInvite: true,
+      adoptExisting: true,
+      allowUnsafeAdminChanges: true,
+    });
+    assert.equal(await settled(set.deletionPolicy), "retain");
+    assert.equal(await settled(set.sendInvite), true);
+    assert.equal(await settled(set.adoptExisting), true);
+    assert.equal(await settled(set.allowUnsafeAdminChanges), true);
   });
 
   it("DomoUser checks an email known later, without refusing a distinct one", async () => {

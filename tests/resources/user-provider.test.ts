@@ -199,8 +199,9 @@ describe("DomoUser provider (direct calls against the emulator)", () => {
       emu.resetCounters();
       const updated = await provider.update(id, outs, news);
       assert.equal(calls(emu), 0, "a settings-only change calls nothing");
-      assert.equal(updated.outs.deletionPolicy, "delete");
-      assert.equal(updated.outs.allowUnsafeAdminChanges, false);
+      // The state leaves a setting at its default out, as the inputs do: it reads as the default.
+      assert.equal(updated.outs.deletionPolicy, undefined);
+      assert.equal(updated.outs.allowUnsafeAdminChanges, undefined);
       assert.equal((await provider.diff(id, updated.outs, news)).changes, false);
       // The state 0.1.0 wrote (defaults spelled out in inputs and outputs) against the new inputs.
       const legacyOuts = { ...updated.outs, sendInvite: false, adoptExisting: false };
@@ -447,16 +448,18 @@ describe("DomoUser provider (direct calls against the emulator)", () => {
       assert.equal(d.changes, false);
       // The inputs hold the declaration as check returns it: settings at their default left out.
       assert.deepEqual(Object.keys(again.inputs ?? {}).sort(), ["email", "name", "phone", "role"]);
-      // The state keeps every stored setting.
-      assert.equal(again.props?.deletionPolicy, "delete");
-      assert.equal(again.props?.sendInvite, false);
+      // The state keeps a stored setting only where it differs from its default.
+      assert.equal(again.props?.deletionPolicy, undefined);
+      assert.equal(again.props?.sendInvite, undefined);
       const retained = await created({
         email: "k@example.com",
         name: "K",
         role: "Editor",
         deletionPolicy: "retain",
       });
-      assert.equal((await fresh.read(retained.id, retained.outs)).inputs?.deletionPolicy, "retain");
+      const retainedRead = await fresh.read(retained.id, retained.outs);
+      assert.equal(retainedRead.inputs?.deletionPolicy, "retain");
+      assert.equal(retainedRead.props?.deletionPolicy, "retain");
     });
 
     it("carries out-of-band drift into the inputs so the next diff shows it", async () => {

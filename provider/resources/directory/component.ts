@@ -12,11 +12,10 @@ import type {
   UsersFileProblem,
 } from "../../usersfile";
 import { declareUsers, loadUsersFile, UsersFileError, usersFileDefaultsSchema } from "../../usersfile";
+import { DomoDynamicResource } from "../dynamic-resource";
 import { DomoGroup, DomoGroupMembers, DomoGroupMembership } from "../group/resource";
 import { DomoUserBatch } from "../user/batch-resource";
 import { DomoUser, type DomoUserArgs, userIdOf } from "../user/resource";
-
-import deletionGuardProvider = require("./deletion-guard-provider");
 
 import { batchCount, batchIndex, batchResourceName, groupResourceNames, userResourceName } from "./naming";
 
@@ -337,9 +336,9 @@ function programDefaults(input: UsersFileDefaultsInput | undefined): UsersFileDe
 export const deletionGuardType = "pulumi-nodejs:dynamic/domo:DirectoryDeletionGuard";
 
 /** Remembers which accounts the directory would delete; its check refuses mass deletions. */
-class DeletionGuard extends pulumi.dynamic.Resource {
+class DeletionGuard extends DomoDynamicResource {
   constructor(name: string, props: Record<string, unknown>, opts: pulumi.CustomResourceOptions) {
-    super(deletionGuardProvider, name, props, opts, "domo", "DirectoryDeletionGuard");
+    super("DirectoryDeletionGuard", name, props, opts);
   }
 }
 

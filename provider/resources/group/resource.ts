@@ -10,9 +10,7 @@ import {
   groupOutputKeys,
 } from "../../model";
 
-import serializedGroupProvider = require("./serialized-provider");
-import serializedGroupMembersProvider = require("./serialized-members-provider");
-import serializedGroupMembershipProvider = require("./serialized-membership-provider");
+import { DomoDynamicResource } from "../dynamic-resource";
 
 export { domoGroupMembershipType, domoGroupMembersType, domoGroupType } from "./resource-type";
 
@@ -165,7 +163,7 @@ function memberProps(
  */
 export interface DomoGroup extends OutputsOf<GroupState> {}
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the outputs the engine sets on the instance
-export class DomoGroup extends pulumi.dynamic.Resource {
+export class DomoGroup extends DomoDynamicResource {
   constructor(name: string, args: DomoGroupArgs, opts?: pulumi.CustomResourceOptions) {
     const props = propsFor(args, groupOutputKeys);
     whenKnown(args.name, (n) => {
@@ -173,7 +171,7 @@ export class DomoGroup extends pulumi.dynamic.Resource {
     });
     const { import: importOption, ...rest } = opts ?? {};
     if (importOption !== undefined && props.importId === undefined) props.importId = importOption;
-    super(serializedGroupProvider, name, props, rest, "domo", "Group");
+    super("Group", name, props, rest);
   }
 }
 
@@ -184,10 +182,10 @@ export class DomoGroup extends pulumi.dynamic.Resource {
  */
 export interface DomoGroupMembers extends OutputsOf<GroupMembersState> {}
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the outputs the engine sets on the instance
-export class DomoGroupMembers extends pulumi.dynamic.Resource {
+export class DomoGroupMembers extends DomoDynamicResource {
   constructor(name: string, args: DomoGroupMembersArgs, opts?: pulumi.CustomResourceOptions) {
     const props = memberProps("members", name, args, groupMembersOutputKeys);
-    super(serializedGroupMembersProvider, name, props, opts, "domo", "GroupMembers");
+    super("GroupMembers", name, props, opts);
   }
 }
 
@@ -197,9 +195,9 @@ export class DomoGroupMembers extends pulumi.dynamic.Resource {
  */
 export interface DomoGroupMembership extends OutputsOf<GroupMembershipState> {}
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the outputs the engine sets on the instance
-export class DomoGroupMembership extends pulumi.dynamic.Resource {
+export class DomoGroupMembership extends DomoDynamicResource {
   constructor(name: string, args: DomoGroupMembershipArgs, opts?: pulumi.CustomResourceOptions) {
     const props = memberProps("membership", name, args, groupMembershipOutputKeys);
-    super(serializedGroupMembershipProvider, name, props, opts, "domo", "GroupMembership");
+    super("GroupMembership", name, props, opts);
   }
 }

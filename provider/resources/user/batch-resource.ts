@@ -1,7 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { DomoDynamicResource } from "../dynamic-resource";
 import type { DomoUserArgs } from "./resource";
-
-import serializedUserBatchProvider = require("./serialized-batch-provider");
 
 /** The DomoUserBatch type token. Changing it would replace every batch in every stack: never do. */
 export const domoUserBatchType = "pulumi-nodejs:dynamic/domo:UserBatch";
@@ -25,7 +24,7 @@ export interface DomoUserBatchArgs {
  * user is converged by DomoUser's own per-user logic (adoption, deletion policy, admin guards,
  * identity checks, claims). Usually made by DomoUserDirectory in `mode: "bulk"`.
  */
-export class DomoUserBatch extends pulumi.dynamic.Resource {
+export class DomoUserBatch extends DomoDynamicResource {
   /** Each user's state, keyed by normalised email. */
   declare readonly users: pulumi.Output<Record<string, BatchUserState>>;
   /**
@@ -36,13 +35,6 @@ export class DomoUserBatch extends pulumi.dynamic.Resource {
   declare readonly batch: pulumi.Output<string>;
 
   constructor(name: string, args: DomoUserBatchArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      serializedUserBatchProvider,
-      name,
-      { users: args.users, batch: name, userIds: undefined },
-      opts,
-      "domo",
-      "UserBatch",
-    );
+    super("UserBatch", name, { users: args.users, batch: name, userIds: undefined }, opts);
   }
 }

@@ -1,7 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { normaliseEmail, type SystemRole, type UserDeclarationInput, userOutputKeys } from "../../model";
+import type { z } from "zod";
+import {
+  normaliseEmail,
+  type SystemRole,
+  type UserDeclarationInput,
+  userOutputKeys,
+  userSettingsShape,
+} from "../../model";
 
-import serializedUserProvider = require("./serialized-provider");
+import { DomoDynamicResource } from "../dynamic-resource";
 
 /** Inputs of a DomoUser: every field may come from another resource's output. */
 export type DomoUserArgs = {
@@ -49,7 +56,7 @@ function claimEmail(resourceName: string, email: string): void {
  * A Domo user account, converged to its declaration by `pulumi up`: created (or adopted),
  * updated in place, and deleted (or retained) when removed from the program.
  */
-export class DomoUser extends pulumi.dynamic.Resource {
+export class DomoUser extends DomoDynamicResource {
   /**
    * Domo's numeric id of the user, read from the resource id: it stays known in a preview of an
    * update (where a dynamic resource's outputs are all unknown, its id is not).
@@ -93,10 +100,30 @@ export class DomoUser extends pulumi.dynamic.Resource {
     // only what the declaration says differently.
     const { import: importOption, ...rest } = opts ?? {};
     if (importOption !== undefined && props.importId === undefined) props.importId = importOption;
-    super(serializedUserProvider, name, props, rest, "domo", "User");
+    super("User", name, props, rest);
     // The state's userId output equals the id; the id is what a preview of an update still knows.
     this.userId = userIdOf(this.id);
+    // The state leaves settings at their default out (see stateOutputs in runtime.ts): these
+    // outputs are the declared setting, or its default.
+    this.sendInvite = settingOutput(args.sendInvite, userSettingsShape.sendInvite);
+    this.adoptExisting = settingOutput(args.adoptExisting, userSettingsShape.adoptExisting);
+    this.deletionPolicy = settingOutput(args.deletionPolicy, userSettingsShape.deletionPolicy);
+    this.allowUnsafeAdminChanges = settingOutput(
+      args.allowUnsafeAdminChanges,
+      userSettingsShape.allowUnsafeAdminChanges,
+    );
   }
+}
+
+/** A setting's output: its declared value, or the default its schema gives (also for a bad value, which check refuses). */
+function settingOutput<S extends z.ZodType>(
+  given: pulumi.Input<z.input<S>> | undefined,
+  shape: S,
+): pulumi.Output<z.output<S>> {
+  return pulumi.output(given).apply((value): z.output<S> => {
+    const parsed = shape.safeParse(value);
+    return parsed.success ? parsed.data : shape.parse(undefined);
+  });
 }
 
 /** A DomoUser's resource id (Domo's user id as digits) as the number Domo uses. */

@@ -1,0 +1,101 @@
+import path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Every dynamic resource of this package: the last part of its type token and the module
+ * (a package `exports` entry, see package.json) whose whole `module.exports` is its provider
+ * object. Both are written into users' state files for every resource: never change or
+ * remove one (a changed token replaces every resource of that kind; a removed module breaks
+ * every delete and refresh of stacks that recorded it).
+ */
+export const dynamicKinds = {
+  User: "pulumi-domo/provider/user",
+  UserBatch: "pulumi-domo/provider/user-batch",
+  Group: "pulumi-domo/provider/group",
+  GroupMembers: "pulumi-domo/provider/group-members",
+  GroupMembership: "pulumi-domo/provider/group-membership",
+  DirectoryDeletionGuard: "pulumi-domo/provider/deletion-guard",
+} as const;
+export type DynamicKind = keyof typeof dynamicKinds;
+
+/** The type token the engine routes to Pulumi's Node dynamic provider, as dynamic.Resource makes it. */
+export function dynamicType(kind: DynamicKind): string {
+  return `pulumi-nodejs:dynamic/domo:${kind}`;
+}
+
+/**
+ * The `__provider` text of a kind: a module whose `handler` returns the provider object, the
+ * contract of Pulumi's dynamic-provider host (it loads the text with require-from-string from
+ * the project directory and calls `handler()`). pulumi.dynamic.Resource would serialize the
+ * provider with the closure serializer instead: ~310 bytes installed from npm, ~2.9 KB when
+ * serialized by value, kept twice per resource (inputs and outputs) in a checkpoint the DIY
+ * backends rewrite after every step. This is ~70 bytes and the same wherever the package lives.
+ * Older texts in existing state keep working: the modules they require stay in the package.
+ */
+export function providerText(kind: DynamicKind): string {
+  return `exports.handler=()=>require(${JSON.stringify(dynamicKinds[kind])});`;
+}
+
+const sdkRoot = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+/** This package's compiled (or, in its own tests, source) code: provider/ or dist/. */
+const ownRoot = path.resolve(__dirname, "..");
+
+const within = (root: string, file: string | null | undefined) =>
+  typeof file === "string" && (file === root || file.startsWith(root + path.sep));
+
+type PrepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => unknown;
+
+function defaultStackText(error: Error, frames: NodeJS.CallSite[]): string {
+  return [`${error.name}: ${error.message}`, ...frames.map((f) => `    at ${f.toString()}`)].join("\n");
+}
+
+/**
+ * The SDK records, with every resource, the whole JavaScript stack at its construction (every
+ * frame of Pulumi's own program runner included: ~400 bytes per resource in the checkpoint).
+ * While one of our constructors runs, its stack walk (Resource.callsites, the only stack read
+ * there) sees the SDK's own frames, the one subclass frame the SDK expects and skips, and then
+ * the first frame of the user's code: so the state records where the user declared the
+ * resource (sourcePosition) and nothing else. Any other stack read meanwhile is untouched.
+ */
+function userFrameOnly(previous: PrepareStackTrace | undefined): PrepareStackTrace {
+  return (error, frames) => {
+    let kept = frames;
+    if (frames[0]?.getFunctionName() === "callsites" && within(sdkRoot, frames[0].getFileName())) {
+      let i = 0;
+      while (i < frames.length && within(sdkRoot, frames[i]?.getFileName())) i++;
+      const subclass = i; // the frame the SDK skips as "the concrete subclass constructor"
+      let user = subclass + 1;
+      while (user < frames.length) {
+        const file = frames[user]?.getFileName();
+        const users = typeof file === "string" && file !== "" && !file.startsWith("node:");
+        if (users && !within(ownRoot, file) && !within(sdkRoot, file)) break;
+        user++;
+      }
+      kept = [...frames.slice(0, subclass + 1), ...frames.slice(user, user + 1)];
+    }
+    return previous ? previous(error, kept) : defaultStackText(error, kept);
+  };
+}
+
+/**
+ * A dynamic resource of this package (what pulumi.dynamic.Resource does, with a one-line
+ * `__provider` and the declaring frame only: see providerText and userFrameOnly).
+ */
+export abstract class DomoDynamicResource extends pulumi.CustomResource {
+  constructor(
+    kind: DynamicKind,
+    name: string,
+    props: Record<string, unknown>,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    if ("__provider" in props) throw new Error("a dynamic resource must not declare __provider");
+    const previous = Error.prepareStackTrace as PrepareStackTrace | undefined;
+    Error.prepareStackTrace = userFrameOnly(previous);
+    try {
+      super(dynamicType(kind), name, { ...props, __provider: providerText(kind) }, opts);
+    } finally {
+      if (previous) Error.prepareStackTrace = previous;
+      else Reflect.deleteProperty(Error, "prepareStackTrace");
+    }
+  }
+}
