@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -6,8 +7,9 @@ import path from "node:path";
 
 /**
  * A local S3-compatible server for Pulumi's DIY S3 backend: moto's `moto_server` (PyPI
- * `moto[server]`), started as a child process on a free port, with one bucket. State is read
- * back through the S3 API (plain GET: moto does not check signatures).
+ * `moto[server]`), started as a child process on a free port, with one bucket (made by an
+ * unsigned PUT, which moto accepts). State is read back through the S3 API with a SigV4-signed
+ * GET (moto refuses anonymous reads of the private objects Pulumi writes).
  */
 
 /** Fake credentials moto accepts; nothing leaves the machine. */
@@ -72,6 +74,50 @@ function motoVersion(bin: string): string {
     if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
   }
   return "unknown";
+}
+
+const sha256 = (data: string) => crypto.createHash("sha256").update(data).digest("hex");
+const hmac = (key: crypto.BinaryLike, data: string) => crypto.createHmac("sha256", key).update(data).digest();
+
+/** AWS Signature V4 headers for a GET with no body (path-style URL). */
+export function signedGetHeaders(
+  url: URL,
+  credentials: { accessKeyId: string; secretAccessKey: string; region: string },
+  now = new Date(),
+): Record<string, string> {
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
+  const day = amzDate.slice(0, 8);
+  const payload = sha256("");
+  const headers: Record<string, string> = {
+    host: url.host,
+    "x-amz-content-sha256": payload,
+    "x-amz-date": amzDate,
+  };
+  const signed = Object.keys(headers).sort();
+  const query = [...url.searchParams.entries()]
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .sort()
+    .join("&");
+  const canonical = [
+    "GET",
+    url.pathname,
+    query,
+    signed.map((h) => `${h}:${headers[h]}\n`).join(""),
+    signed.join(";"),
+    payload,
+  ].join("\n");
+  const scope = `${day}/${credentials.region}/s3/aws4_request`;
+  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonical)].join("\n");
+  let key: Buffer = hmac(`AWS4${credentials.secretAccessKey}`, day);
+  for (const part of [credentials.region, "s3", "aws4_request"]) key = hmac(key, part);
+  const signature = crypto.createHmac("sha256", key).update(toSign).digest("hex");
+  return {
+    ...headers,
+    authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signed.join(";")}, Signature=${signature}`,
+  };
 }
 
 /** A port nothing listens on right now (bind port 0, read it, release it). */
