@@ -199,9 +199,16 @@ export class MotoS3 {
 
   /** An object's bytes, or undefined when there is none. */
   async get(key: string): Promise<Buffer | undefined> {
-    const res = await fetch(
+    const url = new URL(
       `${this.endpoint}/${this.bucket}/${key.split("/").map(encodeURIComponent).join("/")}`,
     );
+    const res = await fetch(url, {
+      headers: signedGetHeaders(url, {
+        accessKeyId: s3Env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: s3Env.AWS_SECRET_ACCESS_KEY,
+        region: s3Env.AWS_REGION,
+      }),
+    });
     const body = Buffer.from(await res.arrayBuffer());
     if (res.status === 404) return undefined;
     if (!res.ok) throw new Error(`GET ${key}: HTTP ${res.status} ${body.toString("utf8").slice(0, 200)}`);
