@@ -9,38 +9,51 @@ import {
   sequentialDelete,
 } from "./baselines";
 import type { ParallelSetting } from "./environment";
-import { BenchProject, benchUsers, editedIndices } from "./project";
+import { type Backend, BenchProject, benchUsers, editedIndices } from "./project";
+import { type MotoS3, s3Env } from "./s3";
 import { dynamicProviderMatcher, ProcessSampler, pulumiCliMatcher } from "./sampler";
-import { editCount, floorSeconds, pageSize, refreshCallBudget, target, wallSlack } from "./targets";
+import {
+  editCount,
+  floorSeconds,
+  modeTargets,
+  notSlowerLimit,
+  pageSize,
+  refreshCallBudget,
+  target,
+} from "./targets";
 import {
   type Check,
   type Comparison,
   diagnosticEnv,
+  type NotSlower,
   type PhaseId,
   type PhaseKind,
   type PhaseResult,
   phaseLabels,
   type RunResult,
+  type RunSpec,
+  runId,
 } from "./types";
 
-export interface RunOptions {
-  n: number;
-  latencyMs: number;
-  /** Emulator rate limit and the provider's domo:requestsPerSecond. */
-  rate: number;
+export interface RunContext {
   /** The client's maxConcurrency (the provider's default, 8). */
   maxConcurrency: number;
   parallel: ParallelSetting;
-  baselines: boolean;
-  /**
-   * Also run first up and destroy with PULUMI_SKIP_CHECKPOINTS=true, and (when `packedRoot` is
-   * given) with the package installed from its npm tarball (diagnostic phases).
-   */
-  diagnose: boolean;
-  /** A scratch install of the npm tarball (preparePackedInstall), for the packed diagnostic. */
-  packedRoot?: string;
+  /** A scratch install of the npm tarball (preparePackedInstall): every run's projects live under it. */
+  packedRoot: string;
+  /** The run's S3 backend (s3 runs only). */
+  s3?: MotoS3;
+  /** The committed N = 100 figures (bench/before-n100.json), for N = 100 runs. */
+  before?: BeforeN100;
   keep: boolean;
   log: (line: string) => void;
+}
+
+/** bench/before-n100.json. */
+export interface BeforeN100 {
+  note: string;
+  commit: string;
+  phases: Record<string, { install: string; wallSeconds: number; totalCalls: number }>;
 }
 
 interface Window {
@@ -111,9 +124,10 @@ function liveByEmail(emu: RunningEmulator, prefix: string): Map<string, number> 
 
 function exactlyOnce(emu: RunningEmulator, prefix: string, emails: readonly string[]): Check {
   const live = liveByEmail(emu, prefix);
-  const missing = emails.filter((e) => (live.get(e.toLowerCase()) ?? 0) === 0).length;
+  const declared = new Set(emails.map((e) => e.toLowerCase()));
+  const missing = [...declared].filter((e) => (live.get(e) ?? 0) === 0).length;
   const duplicated = [...live.values()].filter((c) => c > 1).length;
-  const extra = [...live.keys()].filter((e) => !emails.some((d) => d.toLowerCase() === e)).length;
+  const extra = [...live.keys()].filter((e) => !declared.has(e)).length;
   return {
     name: `every user exists exactly once (${emails.length})`,
     ok: missing === 0 && duplicated === 0 && extra === 0,
@@ -132,6 +146,9 @@ function blankPhase(id: PhaseId, kind: PhaseKind, window: Window): PhaseResult {
     label: phaseLabels[id],
     kind,
     ...window,
+    floorSeconds: null,
+    floorRatio: null,
+    engineSeconds: Math.max(0, window.wallSeconds - window.apiSpanSeconds),
     providerPeakRssBytes: null,
     cliPeakRssBytes: null,
     providerProcesses: 0,
@@ -143,41 +160,67 @@ function blankPhase(id: PhaseId, kind: PhaseKind, window: Window): PhaseResult {
 
 const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
 
-/** One size: emulator, stack, the six Pulumi phases and the naive baselines. */
-export async function runSize(o: RunOptions): Promise<RunResult> {
-  const { n } = o;
-  const log = (s: string) => o.log(`[N=${n}] ${s}`);
+/** One run of the matrix: emulator, stack, the six Pulumi phases, baselines and diagnostics. */
+export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult> {
+  const { n, mode } = spec;
+  const id = runId(spec);
+  const log = (s: string) => ctx.log(`[${id}] ${s}`);
+  const goals = modeTargets[mode];
   const emu = await startEmulator({
-    latencyMs: o.latencyMs,
-    rateLimit: { requestsPerSecond: o.rate, retryAfter: "seconds" },
-    requestLogLimit: 1_000_000,
+    latencyMs: spec.latencyMs,
+    rateLimit: { requestsPerSecond: spec.rate, retryAfter: "seconds" },
+    requestLogLimit: Math.max(1_000_000, 4 * n),
   });
-  const project = new BenchProject(`bench-${n}`);
-  const result: RunResult = { n, phases: [], comparisons: [], fixedOverheadSeconds: null, observations: [] };
+  let backend: Backend = { kind: "file" };
+  if (spec.backend === "s3") {
+    const s3 = ctx.s3;
+    if (!s3) throw new Error(`${id}: an s3 run needs an S3 server`);
+    backend = { kind: "s3", url: s3.backendUrl, env: { ...s3Env }, get: (key) => s3.get(key) };
+  }
+  const projectName = `bench-${mode.toLowerCase()}-${spec.backend}-${n}`;
+  const project = new BenchProject(projectName, { mode, packedRoot: ctx.packedRoot, backend });
+  const result: RunResult = {
+    id,
+    spec,
+    n,
+    backendUrl: backend.kind === "s3" ? backend.url : "file://<temp dir>/state",
+    notSlower: [],
+    phases: [],
+    comparisons: [],
+    fixedOverheadSeconds: null,
+    observations: [],
+  };
   const users = benchUsers(n);
   const emails = users.map((u) => u.email);
-  const p = Math.min(o.parallel.value, o.maxConcurrency);
-  const floor = (calls: number) => floorSeconds({ calls, rate: o.rate, latencyMs: o.latencyMs, parallel: p });
+  const p = Math.min(ctx.parallel.value, ctx.maxConcurrency);
+  const floor = (calls: number) =>
+    floorSeconds({ calls, rate: spec.rate, latencyMs: spec.latencyMs, parallel: p });
+  const floorText = (c: number) =>
+    `max(${c}/${spec.rate}, ${c}×${spec.latencyMs / 1000}/${p}) = ${floor(c).toFixed(2)} s`;
   const baseline: BaselineSettings = {
     apiHost: emu.url,
     clientId: emu.credentials.clientId,
     clientSecret: emu.credentials.clientSecret,
-    requestsPerSecond: o.rate,
-    maxConcurrency: o.maxConcurrency,
+    requestsPerSecond: spec.rate,
+    maxConcurrency: ctx.maxConcurrency,
+  };
+  const setFloor = (phase: PhaseResult, calls: number) => {
+    phase.floorSeconds = floor(calls);
+    phase.floorRatio = phase.floorSeconds > 0 ? phase.wallSeconds / phase.floorSeconds : null;
   };
 
   const pulumiPhase = async (
-    id: PhaseId,
+    pid: PhaseId,
     command: (stack: LocalStack) => Promise<CommandResult>,
     after: (phase: PhaseResult, out: CommandResult) => void,
     on: BenchProject = project,
   ): Promise<PhaseResult> => {
-    log(`${id}: running`);
+    log(`${pid}: running`);
     const sampler = new ProcessSampler([dynamicProviderMatcher, pulumiCliMatcher], { cwd: on.projectDir });
     sampler.start();
     let out: CommandResult | undefined;
     let error: unknown;
-    const { window } = await measured(emu, o.latencyMs, async () => {
+    const { window } = await measured(emu, spec.latencyMs, async () => {
       try {
         out = await command(on.stack);
       } catch (e) {
@@ -185,19 +228,19 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
       }
     });
     const peaks = sampler.stop();
-    const phase = blankPhase(id, on === project ? "pulumi" : "diagnostic", window);
+    const phase = blankPhase(pid, on === project ? "pulumi" : "diagnostic", window);
     phase.providerPeakRssBytes = peaks.provider?.peakRssBytes ?? null;
     phase.providerProcesses = peaks.provider?.processes ?? 0;
     phase.cliPeakRssBytes = peaks.cli?.peakRssBytes ?? null;
     try {
-      phase.state = on.state();
+      phase.state = await on.state();
     } catch {
       phase.state = null;
     }
     result.phases.push(phase);
     if (error !== undefined || !out) {
       phase.error = error instanceof Error ? error.message.slice(0, 2000) : String(error);
-      throw new Error(`${id} failed: ${phase.error}`);
+      throw new Error(`${pid} failed: ${phase.error}`);
     }
     phase.checks.push({
       name: "no 429 left unretried",
@@ -205,22 +248,39 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
       detail: `${phase.status429} answered 429, ${phase.unretried429} without a later success`,
     });
     after(phase, out);
+    const rss = goals.providerPeakRssBytes;
+    if (rss && phase.kind === "pulumi") {
+      phase.targets.push(
+        target(
+          "rss",
+          `provider peak RSS ≤ ${mib(rss.bytes)}`,
+          rss.bytes,
+          phase.providerPeakRssBytes ?? 0,
+          1,
+          rss.source,
+        ),
+      );
+    }
     log(
-      `${id}: ${phase.wallSeconds.toFixed(1)} s, ${phase.totalCalls} calls ${JSON.stringify(phase.calls)}, ` +
-        `provider RSS ${phase.providerPeakRssBytes === null ? "n/a" : mib(phase.providerPeakRssBytes)} (${phase.providerProcesses} process(es))` +
-        `${phase.checks.every((c) => c.ok) ? "" : `, FAILED CHECKS: ${JSON.stringify(phase.checks.filter((c) => !c.ok))}`}`,
+      `${pid}: ${phase.wallSeconds.toFixed(1)} s, ${phase.totalCalls} calls ${JSON.stringify(phase.calls)}, ` +
+        `provider RSS ${phase.providerPeakRssBytes === null ? "n/a" : mib(phase.providerPeakRssBytes)} (${phase.providerProcesses} process(es)), ` +
+        `CLI RSS ${phase.cliPeakRssBytes === null ? "n/a" : mib(phase.cliPeakRssBytes)}` +
+        `${phase.state ? `, state ${phase.state.bytes} B, ${phase.state.users} users` : ""}` +
+        `${phase.checks.every((c) => c.ok) ? "" : `, FAILED CHECKS: ${JSON.stringify(phase.checks.filter((c) => !c.ok))}`}` +
+        `${phase.targets.every((t) => t.met) ? "" : `, missed: ${phase.targets.filter((t) => !t.met).map((t) => `${t.kind} ${t.actual.toFixed(1)} > ${t.limit.toFixed(1)}`)}`}`,
     );
     return phase;
   };
 
   const baselinePhase = async <T>(
-    id: PhaseId,
+    pid: PhaseId,
     work: () => Promise<T>,
     after: (phase: PhaseResult, value: T) => void,
   ): Promise<T> => {
-    log(`${id}: running`);
-    const { value, window } = await measured(emu, o.latencyMs, work);
-    const phase = blankPhase(id, "baseline", window);
+    log(`${pid}: running`);
+    const { value, window } = await measured(emu, spec.latencyMs, work);
+    const phase = blankPhase(pid, "baseline", window);
+    setFloor(phase, n + 1);
     phase.checks.push({
       name: "no 429 left unretried",
       ok: phase.unretried429 === 0,
@@ -228,7 +288,9 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
     });
     after(phase, value);
     result.phases.push(phase);
-    log(`${id}: ${phase.wallSeconds.toFixed(1)} s, ${phase.totalCalls} calls ${JSON.stringify(phase.calls)}`);
+    log(
+      `${pid}: ${phase.wallSeconds.toFixed(1)} s, ${phase.totalCalls} calls ${JSON.stringify(phase.calls)}`,
+    );
     return value;
   };
 
@@ -237,39 +299,59 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
     await on.stack.setConfig("domo:apiHost", emu.url);
     await on.stack.setConfig("domo:clientId", emu.credentials.clientId);
     await on.stack.setConfig("domo:clientSecret", emu.credentials.clientSecret, { secret: true });
-    await on.stack.setConfig("domo:requestsPerSecond", String(o.rate));
+    await on.stack.setConfig("domo:requestsPerSecond", String(spec.rate));
   };
 
   const afterCreate = (phase: PhaseResult) => {
     const c = n + 1;
+    setFloor(phase, c);
+    const up = goals.upCreateSlack(n);
     phase.targets.push(
       target(
         "wall",
-        `within ${wallSlack}× the floor for C = N creates + 1 token = ${c} calls: max(${c}/${o.rate}, ${c}×${o.latencyMs / 1000}/${p}) = ${floor(c).toFixed(2)} s`,
+        `within ${up.slack}× the floor (${up.note}) for C = N creates + 1 token = ${c} calls: ${floorText(c)}`,
         floor(c),
         phase.wallSeconds,
-        wallSlack,
+        up.slack,
+        up.source,
       ),
       target("calls", `N creates + 1 token = ${c}`, c, phase.totalCalls),
     );
+    if (phase.kind === "pulumi" && phase.state) {
+      const perUser = goals.stateBytesPerUser;
+      phase.targets.push(
+        target(
+          "state",
+          `state ≤ ${perUser.bytes} B per user (whole checkpoint / N)`,
+          perUser.bytes,
+          phase.state.bytes / n,
+          1,
+          perUser.source,
+        ),
+      );
+    }
     phase.checks.push(exactlyOnce(emu, "bench.user", emails));
+    const st = phase.state;
     phase.checks.push({
-      name: "state holds N users",
-      ok: phase.state?.resources === n,
-      detail: `${phase.state?.resources}`,
+      name: `state holds N users (${mode === "bulk" ? "entries of the batches' outputs.users" : "DomoUser resources"})`,
+      ok: st?.users === n && st.distinctUsers === n,
+      detail: `${st?.users} user(s), ${st?.distinctUsers} distinct, in ${st?.resources} resource(s)`,
     });
   };
 
   const afterDestroy = (phase: PhaseResult) => {
     const pages = Math.ceil(n / pageSize);
     const c = n + 1 + pages;
+    setFloor(phase, n + 1);
+    const d = goals.destroySlack;
     phase.targets.push(
       target(
         "wall",
-        `within ${wallSlack}× the floor for C = N deletes + 1 token = ${n + 1} calls: max(${n + 1}/${o.rate}, ${n + 1}×${o.latencyMs / 1000}/${p}) = ${floor(n + 1).toFixed(2)} s`,
+        `within ${d.slack}× the floor for C = N deletes + 1 token = ${n + 1} calls: ${floorText(n + 1)}`,
         floor(n + 1),
         phase.wallSeconds,
-        wallSlack,
+        d.slack,
+        d.source,
       ),
       target(
         "calls",
@@ -279,14 +361,25 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
       ),
     );
     phase.checks.push(noneLeft(emu, "bench.user"));
-    phase.checks.push({ name: "state empty", ok: phase.state?.resources === 0 });
+    phase.checks.push({ name: "state empty", ok: phase.state?.users === 0 && phase.state.resources === 0 });
+  };
+
+  const noChangeTargets = (phase: PhaseResult) => {
+    phase.targets.push(
+      target("calls", "no API call", 0, phase.totalCalls, 1, mode === "bulk" ? "issue #15" : "bench"),
+    );
+    const nc = goals.noChangeMaxSeconds;
+    if (nc) {
+      phase.targets.push(
+        target("wall", `at most ${nc.seconds} s`, nc.seconds, phase.wallSeconds, 1, nc.source),
+      );
+    }
   };
 
   let diagnostic: BenchProject | undefined;
-  let packed: BenchProject | undefined;
   try {
     await configure(project);
-    const flags = o.parallel.flags;
+    const flags = ctx.parallel.flags;
 
     // 1. First up: N creates and one token.
     project.declare(users);
@@ -297,7 +390,7 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
       "preview-nochange",
       (stack) => stack.preview(flags),
       (phase, out) => {
-        phase.targets.push(target("calls", "no API call", 0, phase.totalCalls));
+        noChangeTargets(phase);
         phase.checks.push({
           name: "preview reports nothing to do",
           ok: !/to (create|update|delete|replace)/.test(out.stdout),
@@ -314,7 +407,7 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
       "up-nochange",
       (stack) => stack.up(flags),
       (phase, out) => {
-        phase.targets.push(target("calls", "no API call", 0, phase.totalCalls));
+        noChangeTargets(phase);
         phase.checks.push({
           name: "nothing created, updated or deleted",
           ok: !/\b(created|updated|deleted)\b/.test(out.stdout),
@@ -333,6 +426,7 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
       (stack) => stack.up(flags),
       (phase) => {
         const c = 2 * k + 1;
+        setFloor(phase, c);
         phase.targets.push(
           target(
             "calls",
@@ -370,6 +464,8 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
             `ceil(N/${pageSize}) + 1 = ${budget} (listing pages + token)`,
             budget,
             phase.totalCalls,
+            1,
+            mode === "bulk" ? "issue #15" : "bench",
           ),
         );
         phase.checks.push({
@@ -389,10 +485,10 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
       .listUsers()
       .filter((u) => !u.deleted && (u.email ?? "").startsWith("bench.user"))
       .map((u) => u.id);
-    if (o.baselines) {
+    if (spec.baselines) {
       await baselinePhase(
         "baseline-refresh",
-        () => refreshByGet(baseline, ids, o.maxConcurrency),
+        () => refreshByGet(baseline, ids, ctx.maxConcurrency),
         (phase, found) => {
           phase.checks.push({ name: "found every user", ok: found === n, detail: `${found}/${n}` });
         },
@@ -403,7 +499,7 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
     await pulumiPhase("destroy", (stack) => stack.destroy(flags), afterDestroy);
 
     // Naive create and delete.
-    if (o.baselines) {
+    if (spec.baselines) {
       const created = await baselinePhase(
         "baseline-create",
         () => sequentialCreate(baseline, n),
@@ -428,34 +524,67 @@ export async function runSize(o: RunOptions): Promise<RunResult> {
 
     // Diagnostic: the same first up and destroy with the engine's intermediate checkpoints off,
     // on a second stack, to show how much of their wall time is the engine saving state.
-    if (o.diagnose) {
-      diagnostic = new BenchProject(`bench-${n}-nockpt`, diagnosticEnv);
+    if (spec.diagnose) {
+      diagnostic = new BenchProject(`${projectName}-nockpt`, {
+        mode,
+        packedRoot: ctx.packedRoot,
+        backend,
+        env: diagnosticEnv,
+      });
       await configure(diagnostic);
       diagnostic.declare(users);
       await pulumiPhase("diag-up-create", (stack) => stack.up(flags), afterCreate, diagnostic);
       await pulumiPhase("diag-destroy", (stack) => stack.destroy(flags), afterDestroy, diagnostic);
-      if (o.packedRoot) {
-        packed = new BenchProject(`bench-${n}-packed`, {}, { kind: "packed", root: o.packedRoot });
-        await configure(packed);
-        packed.declare(users);
-        await pulumiPhase("packed-up-create", (stack) => stack.up(flags), afterCreate, packed);
-        await pulumiPhase("packed-destroy", (stack) => stack.destroy(flags), afterDestroy, packed);
-      }
     }
   } catch (e) {
     result.error = e instanceof Error ? e.message.slice(0, 2000) : String(e);
     log(`stopped: ${result.error}`);
   } finally {
     await emu.close();
-    if (!o.keep) {
+    if (!ctx.keep) {
       project.dispose();
       diagnostic?.dispose();
-      packed?.dispose();
     }
   }
   result.comparisons = compare(result);
-  result.observations = observe(result, o, floor);
+  if (n === 100 && ctx.before) result.notSlower = notSlower(result, ctx.before);
+  result.observations = observe(result, spec, p, floor);
   return result;
+}
+
+/**
+ * Each N = 100 phase against the committed figures: first up and destroy against the ones
+ * installed from the npm tarball (as every run now is), the others against the only ones kept
+ * (linked from the repo).
+ */
+function notSlower(r: RunResult, before: BeforeN100): NotSlower[] {
+  const pairs: Array<[PhaseId, string]> = [
+    ["up-create", "packed-up-create"],
+    ["preview-nochange", "preview-nochange"],
+    ["up-nochange", "up-nochange"],
+    ["up-edit", "up-edit"],
+    ["refresh", "refresh"],
+    ["destroy", "packed-destroy"],
+  ];
+  const out: NotSlower[] = [];
+  for (const [pid, bid] of pairs) {
+    const ph = r.phases.find((x) => x.id === pid);
+    const b = before.phases[bid];
+    if (!ph || ph.error || !b) continue;
+    const limitSeconds = notSlowerLimit(b.wallSeconds);
+    out.push({
+      phase: pid,
+      before: bid,
+      beforeInstall: b.install,
+      beforeWallSeconds: b.wallSeconds,
+      beforeCalls: b.totalCalls,
+      wallSeconds: ph.wallSeconds,
+      calls: ph.totalCalls,
+      limitSeconds,
+      ok: ph.wallSeconds <= limitSeconds && ph.totalCalls <= b.totalCalls,
+    });
+  }
+  return out;
 }
 
 function compare(r: RunResult): Comparison[] {
@@ -486,7 +615,7 @@ function compare(r: RunResult): Comparison[] {
 }
 
 /** Plain statements read off the figures, for the report. */
-function observe(r: RunResult, o: RunOptions, floor: (calls: number) => number): string[] {
+function observe(r: RunResult, spec: RunSpec, p: number, floor: (calls: number) => number): string[] {
   const notes: string[] = [];
   const byId = new Map(r.phases.map((ph) => [ph.id, ph]));
   const fixed = r.fixedOverheadSeconds;
@@ -501,10 +630,13 @@ function observe(r: RunResult, o: RunOptions, floor: (calls: number) => number):
     const outside = ph.wallSeconds - ph.apiSpanSeconds;
     let text =
       `${id}: ${ph.wallSeconds.toFixed(1)} s against a floor of ${fl.toFixed(1)} s (${(ph.wallSeconds / fl).toFixed(2)}×). ` +
-      `Its API calls spanned ${ph.apiSpanSeconds.toFixed(1)} s (${ph.apiRate.toFixed(1)} calls/s against the ${o.rate} allowed); ` +
+      `Its API calls spanned ${ph.apiSpanSeconds.toFixed(1)} s (${ph.apiRate.toFixed(1)} calls/s against the ${spec.rate} allowed); ` +
       `the other ${outside.toFixed(1)} s is the CLI's own work before the first call and after the last ` +
       `(engine and plugin start${id === "up-create" ? ", program run" : ""}, final state write, exit)` +
       `${fixed !== null ? `; a no-change \`up\` over the same N takes ${fixed.toFixed(1)} s` : ""}.`;
+    if (ph.apiRate > 0 && ph.apiRate < 0.8 * spec.rate && ph.apiSpanSeconds > 1.2 * fl) {
+      text += ` The calls ran at ${((100 * ph.apiRate) / spec.rate).toFixed(0)}% of the rate limit: something other than the API paced them (engine steps, checkpoint writes${spec.backend === "s3" ? " to S3" : ""}).`;
+    }
     const diag = byId.get(diagId);
     if (diag && !diag.error) {
       const saved = ph.wallSeconds - diag.wallSeconds;
@@ -515,16 +647,22 @@ function observe(r: RunResult, o: RunOptions, floor: (calls: number) => number):
         (saved < 0.1 * ph.wallSeconds
           ? `: at this N the intermediate checkpoints cost little.`
           : `: ${saved.toFixed(1)} s (${((100 * saved) / ph.wallSeconds).toFixed(0)}%) of it is the engine rewriting the whole checkpoint after every resource step` +
-            `${stateAfterCreate ? ` (up to ${(stateAfterCreate.bytes / 1024 / 1024).toFixed(1)} MiB, ${((100 * stateAfterCreate.providerBytesTotal) / stateAfterCreate.bytes).toFixed(0)}% of it \`__provider\` text), ${r.n} times: work that grows with N²` : ""}.`);
-    }
-    const viaNpm = byId.get(id === "up-create" ? "packed-up-create" : "packed-destroy");
-    const packedState = byId.get("packed-up-create")?.state;
-    if (viaNpm && !viaNpm.error && packedState && stateAfterCreate) {
-      text +=
-        ` Installed from the npm tarball, as users install it, \`__provider\` is ${packedState.providerBytesPerResource.toFixed(0)} B per user instead of ${stateAfterCreate.providerBytesPerResource.toFixed(0)} ` +
-        `(state ${(packedState.bytes / 1024 / 1024).toFixed(1)} MiB instead of ${(stateAfterCreate.bytes / 1024 / 1024).toFixed(1)}), and the same ${id === "up-create" ? "up" : "destroy"} took ${viaNpm.wallSeconds.toFixed(1)} s (${(viaNpm.wallSeconds / fl).toFixed(2)}× the floor).`;
+            `${stateAfterCreate ? ` (up to ${(stateAfterCreate.bytes / 1024 / 1024).toFixed(1)} MiB, ${((100 * stateAfterCreate.providerBytesTotal) / stateAfterCreate.bytes).toFixed(0)}% of it \`__provider\` text), ${stateAfterCreate.resources} times: work that grows with N²` : ""}.`);
     }
     notes.push(text);
+  }
+  if (stateAfterCreate) {
+    notes.push(
+      `state after the first up: ${stateAfterCreate.bytes} B for ${stateAfterCreate.users} users in ${stateAfterCreate.resources} ${spec.mode === "bulk" ? "DomoUserBatch" : "DomoUser"} resource(s) = ${(stateAfterCreate.bytes / r.n).toFixed(0)} B per user; \`__provider\` ${stateAfterCreate.providerBytesPerResource.toFixed(0)} B per resource (${((100 * stateAfterCreate.providerBytesTotal) / Math.max(1, stateAfterCreate.bytes)).toFixed(0)}% of the state).`,
+    );
+  }
+  for (const id of ["preview-nochange", "up-nochange"] as const) {
+    const ph = byId.get(id);
+    if (ph && !ph.error && ph.totalCalls === 0) {
+      notes.push(
+        `${id}: ${ph.wallSeconds.toFixed(1)} s with no API call: all of it is the engine, the program run and the provider's check/diff over ${stateAfterCreate?.resources ?? "the"} resource(s)${spec.backend === "s3" ? ", and reading and writing the checkpoint through S3" : ""}.`,
+      );
+    }
   }
   const destroy = byId.get("destroy");
   const pages = destroy?.calls["GET /v1/users"] ?? 0;
@@ -545,11 +683,22 @@ function observe(r: RunResult, o: RunOptions, floor: (calls: number) => number):
       `the edit reads each changed user (GET /v1/users/{id}) before its PUT: the client sends the whole user because Domo's PUT may require every field.`,
     );
   }
-  const maxRss = Math.max(0, ...r.phases.map((ph) => ph.providerPeakRssBytes ?? 0));
-  if (maxRss > 0) notes.push(`largest provider RSS in any phase: ${mib(maxRss)}.`);
-  if (o.latencyMs > 0) {
+  const pulumiPhases = r.phases.filter((ph) => ph.kind !== "baseline");
+  const maxRss = Math.max(0, ...pulumiPhases.map((ph) => ph.providerPeakRssBytes ?? 0));
+  if (maxRss > 0) {
+    const where = pulumiPhases.find((ph) => ph.providerPeakRssBytes === maxRss);
+    notes.push(`largest provider RSS in any phase: ${mib(maxRss)} (${where?.id}).`);
+  }
+  const noProvider = pulumiPhases.filter((ph) => ph.providerProcesses === 0 && !ph.error);
+  if (noProvider.length > 0) {
     notes.push(
-      `with latency ${o.latencyMs} ms and ${Math.min(o.parallel.value, o.maxConcurrency)} in flight the latency bound is ${((Math.min(o.parallel.value, o.maxConcurrency) * 1000) / o.latencyMs).toFixed(0)} req/s, above the ${o.rate} req/s rate limit: the rate limit sets the floor.`,
+      `no dynamic provider process was seen in ${noProvider.map((ph) => ph.id).join(", ")}: its RSS is n/a there (a phase too short for the 100 ms sampler, or one that started none).`,
+    );
+  }
+  if (spec.latencyMs > 0) {
+    const bound = (p * 1000) / spec.latencyMs;
+    notes.push(
+      `with latency ${spec.latencyMs} ms and ${p} in flight the latency bound is ${bound.toFixed(0)} req/s, ${bound > spec.rate ? `above the ${spec.rate} req/s rate limit: the rate limit sets the floor` : `not above the ${spec.rate} req/s rate limit: latency sets the floor`}.`,
     );
   }
   return notes;

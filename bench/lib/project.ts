@@ -13,17 +13,33 @@ export interface BenchUser {
   title: string;
 }
 
+import type { Mode } from "./targets";
+
+export type { Mode };
+export type BackendKind = "file" | "s3";
+
 /**
- * The Pulumi program: plain JavaScript reading users.json beside it, as in
+ * The Pulumi programs: plain JavaScript reading users.json beside it, as in
  * tests/e2e/stack-fixture.ts (no stack outputs, so the state holds the users and nothing else).
+ * perUser: one bare DomoUser per user (as the earlier reports measured). bulk: one
+ * DomoUserDirectory in bulk mode (DomoUserBatch resources of up to 500 users, and its guard).
  */
-const program = `"use strict";
+export const programs: Record<Mode, string> = {
+  perUser: `"use strict";
 const fs = require("node:fs");
 const path = require("node:path");
 const { DomoUser } = require("pulumi-domo");
 const declared = JSON.parse(fs.readFileSync(path.join(__dirname, "users.json"), "utf8"));
 for (const { key, ...args } of declared) new DomoUser(key, args);
-`;
+`,
+  bulk: `"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const { DomoUserDirectory } = require("pulumi-domo");
+const declared = JSON.parse(fs.readFileSync(path.join(__dirname, "users.json"), "utf8"));
+new DomoUserDirectory("people", { users: declared.map(({ key, ...user }) => user), mode: "bulk" });
+`,
+};
 
 const roles = ["Participant", "Editor", "Social", "Privileged"] as const;
 
@@ -49,24 +65,68 @@ export function editedIndices(n: number, k: number): number[] {
 }
 
 export interface StateSummary {
+  /** The whole checkpoint, bytes. */
   bytes: number;
-  /** DomoUser resources in the checkpoint. */
+  /** DomoUser resources (perUser) or DomoUserBatch resources (bulk) in the checkpoint. */
   resources: number;
+  /** Users the checkpoint holds: DomoUser resources, or the entries of every batch's outputs.users. */
+  users: number;
+  /** Distinct emails among those users (a user held twice shows as users > distinctUsers). */
+  distinctUsers: number;
   /** Mean length of inputs.__provider over those resources. */
   providerBytesPerResource: number;
   /** Total `__provider` bytes (inputs and outputs both carry it). */
   providerBytesTotal: number;
 }
 
+interface CheckpointResource {
+  type?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
 interface Checkpoint {
-  checkpoint?: {
-    latest?: {
-      resources?: Array<{
-        type?: string;
-        inputs?: Record<string, unknown>;
-        outputs?: Record<string, unknown>;
-      }>;
-    };
+  checkpoint?: { latest?: { resources?: CheckpointResource[] } };
+}
+
+export const userType = "pulumi-nodejs:dynamic/domo:User";
+export const batchType = "pulumi-nodejs:dynamic/domo:UserBatch";
+
+/** Reads a checkpoint's text: users, batches, `__provider` share. */
+export function summariseState(text: string): StateSummary {
+  const parsed = JSON.parse(text) as Checkpoint;
+  const all = parsed.checkpoint?.latest?.resources ?? [];
+  const held = all.filter((r) => r.type === userType || r.type === batchType);
+  const emails = new Set<string>();
+  let users = 0;
+  let inputBytes = 0;
+  let total = 0;
+  for (const r of held) {
+    const i = r.inputs?.__provider;
+    const o = r.outputs?.__provider;
+    if (typeof i === "string") inputBytes += i.length;
+    total += (typeof i === "string" ? i.length : 0) + (typeof o === "string" ? o.length : 0);
+    if (r.type === userType) {
+      users++;
+      const email = r.outputs?.email ?? r.inputs?.email;
+      if (typeof email === "string") emails.add(email.toLowerCase());
+    } else {
+      const map = r.outputs?.users;
+      if (map && typeof map === "object") {
+        for (const email of Object.keys(map)) {
+          users++;
+          emails.add(email.toLowerCase());
+        }
+      }
+    }
+  }
+  return {
+    bytes: Buffer.byteLength(text),
+    resources: held.length,
+    users,
+    distinctUsers: emails.size,
+    providerBytesPerResource: held.length === 0 ? 0 : inputBytes / held.length,
+    providerBytesTotal: total,
   };
 }
 
@@ -108,18 +168,29 @@ export function preparePackedInstall(): string {
   return root;
 }
 
-/** How the project gets `pulumi-domo`. */
-export type Install =
-  /** The repo's own package through node_modules/pulumi-domo -> .. (as tests/e2e does). */
-  | { kind: "linked" }
-  /** The npm tarball installed under `root` (see preparePackedInstall). */
-  | { kind: "packed"; root: string };
+/** Where a project's stack keeps its state, and how the bench reads it back. */
+export type Backend =
+  | { kind: "file" }
+  /** A DIY S3 backend: its URL, extra CLI environment, and a reader of an object by key. */
+  | {
+      kind: "s3";
+      url: string;
+      env: Record<string, string>;
+      get(key: string): Promise<Buffer | undefined>;
+    };
+
+export interface BenchProjectOptions {
+  mode: Mode;
+  /** A scratch install of the npm tarball (preparePackedInstall): the project lives under it. */
+  packedRoot: string;
+  backend: Backend;
+  env?: Record<string, string | undefined>;
+}
 
 /**
- * A Pulumi project for the bench, a local file backend in the OS temp dir, and the real CLI.
- * Linked: a directory inside the repo (bench/.tmp, git-ignored) so `pulumi-domo` and
- * `@pulumi/pulumi` resolve from the repo's node_modules, as tests/e2e/stack-fixture.ts does.
- * Packed: a directory under a scratch install of the npm tarball.
+ * A Pulumi project for the bench, under a scratch install of the npm tarball (so
+ * `pulumi-domo` resolves as in a user's project after `npm install pulumi-domo`), with a local
+ * file backend in the OS temp dir or a DIY S3 backend, and the real CLI.
  */
 export class BenchProject {
   readonly projectDir: string;
@@ -127,25 +198,25 @@ export class BenchProject {
   readonly stack: LocalStack;
 
   constructor(
-    name: string,
-    env: Record<string, string | undefined> = {},
-    readonly install: Install = { kind: "linked" },
+    readonly name: string,
+    readonly options: BenchProjectOptions,
   ) {
-    const tmpRoot = install.kind === "packed" ? install.root : path.join(repoRoot, "bench", ".tmp");
-    fs.mkdirSync(tmpRoot, { recursive: true });
-    this.projectDir = fs.mkdtempSync(path.join(tmpRoot, `${name}-`));
+    fs.mkdirSync(options.packedRoot, { recursive: true });
+    this.projectDir = fs.mkdtempSync(path.join(options.packedRoot, `${name}-`));
     this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-domo-bench-"));
     fs.writeFileSync(
       path.join(this.projectDir, "Pulumi.yaml"),
       `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n`,
     );
-    fs.writeFileSync(path.join(this.projectDir, "index.js"), program);
+    fs.writeFileSync(path.join(this.projectDir, "index.js"), programs[options.mode]);
     this.declare([]);
+    const backend = options.backend;
     // PULUMI_PARALLEL would override the CLI's --parallel default: the runs use the default.
     this.stack = new LocalStack({
       projectDir: this.projectDir,
       workDir: this.workDir,
-      env: { PULUMI_PARALLEL: undefined, ...env },
+      ...(backend.kind === "s3" ? { backendUrl: backend.url } : {}),
+      env: { PULUMI_PARALLEL: undefined, ...(backend.kind === "s3" ? backend.env : {}), ...options.env },
     });
   }
 
@@ -153,27 +224,18 @@ export class BenchProject {
     fs.writeFileSync(path.join(this.projectDir, "users.json"), JSON.stringify(users));
   }
 
-  state(): StateSummary {
-    const file = this.stack.stateFile();
-    const text = fs.readFileSync(file, "utf8");
-    const parsed = JSON.parse(text) as Checkpoint;
-    const users = (parsed.checkpoint?.latest?.resources ?? []).filter(
-      (r) => r.type === "pulumi-nodejs:dynamic/domo:User",
-    );
-    let inputBytes = 0;
-    let total = 0;
-    for (const r of users) {
-      const i = r.inputs?.__provider;
-      const o = r.outputs?.__provider;
-      if (typeof i === "string") inputBytes += i.length;
-      total += (typeof i === "string" ? i.length : 0) + (typeof o === "string" ? o.length : 0);
-    }
-    return {
-      bytes: Buffer.byteLength(text),
-      resources: users.length,
-      providerBytesPerResource: users.length === 0 ? 0 : inputBytes / users.length,
-      providerBytesTotal: total,
-    };
+  /** The checkpoint's text: the file backend's file, or the S3 object `.pulumi/stacks/<project>/<stack>.json`. */
+  async stateText(): Promise<string> {
+    const backend = this.options.backend;
+    if (backend.kind === "file") return fs.readFileSync(this.stack.stateFile(), "utf8");
+    const key = `.pulumi/stacks/${this.name}/${this.stack.stack}.json`;
+    const body = await backend.get(key);
+    if (!body) throw new Error(`no state object ${key} in the S3 bucket`);
+    return body.toString("utf8");
+  }
+
+  async state(): Promise<StateSummary> {
+    return summariseState(await this.stateText());
   }
 
   dispose(): void {

@@ -1,24 +1,22 @@
 import type { Machine, ParallelSetting, Throughput, Versions } from "./environment";
-import { floorFormula, type Target, wallSlack } from "./targets";
+import { floorFormula, notSlowerTolerance, type Target } from "./targets";
 import type { PhaseResult, RunResult } from "./types";
 
 export interface BenchSettings {
-  latencyMs: number;
-  rateLimit: { requestsPerSecond: number; burst: number; retryAfter: "seconds" };
-  clientRequestsPerSecond: number;
   clientMaxConcurrency: number;
   listingTtlMs: number;
   parallel: ParallelSetting;
   /** Requests in flight at most: min(--parallel, client maxConcurrency). */
   effectiveParallel: number;
-  baselines: boolean;
-  diagnose: boolean;
-  /** Whether the packed (npm tarball) diagnostic ran. */
-  packed: boolean;
+  /** The S3 server the s3 runs used (null when none ran). */
+  s3Server: { name: string; version: string } | null;
+  /** The note and commit of bench/before-n100.json. */
+  before: { commit: string; note: string } | null;
 }
 
 export interface Skipped {
-  n: number;
+  /** The run's id (mode-backend-n). */
+  id: string;
   reason: string;
 }
 
@@ -37,7 +35,7 @@ export interface BenchResults {
 }
 
 export interface Gap {
-  n: number;
+  run: string;
   phase: string;
   target: Target;
   /** actual / limit (Infinity when a zero target was missed). */
@@ -48,6 +46,7 @@ export interface Gap {
 const kib = (b: number) =>
   b >= 1024 * 1024 ? `${(b / 1024 / 1024).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`;
 const mib = (b: number | null) => (b === null ? "n/a" : `${(b / 1024 / 1024).toFixed(0)} MiB`);
+const sec = (s: number | null) => (s === null ? "—" : `${s.toFixed(1)} s`);
 
 function routes(calls: Record<string, number>): string {
   const entries = Object.entries(calls).sort(([a], [b]) => a.localeCompare(b));
@@ -55,26 +54,77 @@ function routes(calls: Record<string, number>): string {
   return entries.map(([route, n]) => `${route}: ${n}`).join("<br>");
 }
 
-function targetCell(t: Target): string {
-  if (t.kind === "calls") return `calls ≤ ${t.value}`;
-  return `wall ≤ ${wallSlack} × ${t.value.toFixed(2)} s`;
+function limitText(t: Target): string {
+  switch (t.kind) {
+    case "calls":
+      return `calls ≤ ${t.limit}`;
+    case "wall":
+      return t.slack === 1 ? `wall ≤ ${t.limit.toFixed(1)} s` : `wall ≤ ${t.slack} × ${t.value.toFixed(2)} s`;
+    case "rss":
+      return `provider RSS ≤ ${mib(t.limit)}`;
+    case "state":
+      return `state ≤ ${t.limit.toFixed(0)} B/user`;
+  }
 }
 
-function ratioCell(t: Target): string {
+function actualText(t: Target): string {
+  switch (t.kind) {
+    case "calls":
+      return `${t.actual}`;
+    case "wall":
+      return t.slack === 1
+        ? `${t.actual.toFixed(1)} s`
+        : `${t.actual.toFixed(1)} s (${t.ratio?.toFixed(2)}× the floor)`;
+    case "rss":
+      return mib(t.actual);
+    case "state":
+      return `${t.actual.toFixed(0)} B/user`;
+  }
+}
+
+function targetCell(t: Target): string {
+  return `${limitText(t)}${t.source === "issue #15" ? " (#15)" : ""}`;
+}
+
+function metCell(t: Target): string {
   const mark = t.met ? "✓" : "✗";
   if (t.ratio === null) return `${t.actual} vs 0 ${mark}`;
-  return `${t.ratio.toFixed(2)}× ${mark}`;
+  if (t.kind === "wall" && t.slack !== 1) return `${(t.actual / t.limit).toFixed(2)}× limit ${mark}`;
+  return `${(t.actual / t.limit).toFixed(2)}× limit ${mark}`;
 }
 
-function phaseRow(ph: PhaseResult): string {
-  const wall = `${ph.wallSeconds.toFixed(1)} s`;
-  const targets = ph.targets.length === 0 ? ["reference"] : ph.targets.map(targetCell);
-  const ratios = ph.targets.length === 0 ? ["—"] : ph.targets.map(ratioCell);
+function phaseRow(ph: PhaseResult, n: number): string {
   const state = ph.state
-    ? `${kib(ph.state.bytes)}${ph.state.resources > 0 ? ` (${(ph.state.bytes / ph.state.resources).toFixed(0)} B/user)` : ""}`
+    ? `${kib(ph.state.bytes)}${ph.state.users > 0 ? ` (${(ph.state.bytes / n).toFixed(0)} B/user)` : ""}`
     : "—";
   const err = ph.error ? ` **FAILED**` : "";
-  return `| ${ph.label}${err} | ${routes(ph.calls)} | ${ph.totalCalls} | ${ph.status429}${ph.unretried429 > 0 ? ` (${ph.unretried429} unretried)` : ""} | ${wall} | ${targets.join("<br>")} | ${ratios.join("<br>")} | ${ph.kind === "baseline" ? "—" : mib(ph.providerPeakRssBytes)} | ${state} |`;
+  const targets = ph.targets.length === 0 ? ["reference"] : ph.targets.map(targetCell);
+  const met = ph.targets.length === 0 ? ["—"] : ph.targets.map(metCell);
+  const baseline = ph.kind === "baseline";
+  return [
+    `${ph.label}${err}`,
+    routes(ph.calls),
+    `${ph.totalCalls}`,
+    `${ph.status429}${ph.unretried429 > 0 ? ` (${ph.unretried429} unretried)` : ""}`,
+    sec(ph.wallSeconds),
+    sec(ph.floorSeconds),
+    ph.floorRatio === null ? "—" : `${ph.floorRatio.toFixed(2)}×`,
+    sec(ph.apiSpanSeconds),
+    sec(ph.engineSeconds),
+    baseline ? "—" : mib(ph.providerPeakRssBytes),
+    baseline ? "—" : mib(ph.cliPeakRssBytes),
+    baseline ? "—" : state,
+    targets.join("<br>"),
+    met.join("<br>"),
+  ]
+    .join(" | ")
+    .replace(/^/, "| ")
+    .concat(" |");
+}
+
+function describeRun(run: RunResult): string {
+  const s = run.spec;
+  return `N = ${s.n.toLocaleString("en-US")}, ${s.mode}, ${s.backend} backend, ${s.rate} req/s`;
 }
 
 export function largestGap(runs: readonly RunResult[]): Gap | null {
@@ -86,12 +136,17 @@ export function largestGap(runs: readonly RunResult[]): Gap | null {
         const over = t.limit === 0 ? (t.actual === 0 ? 0 : Number.POSITIVE_INFINITY) : t.actual / t.limit;
         if (!best || over > best.overLimit) {
           const cause = run.observations.find((o) => o.startsWith(ph.id)) ?? null;
-          best = { n: run.n, phase: ph.id, target: t, overLimit: over, cause };
+          best = { run: run.id, phase: ph.id, target: t, overLimit: over, cause };
         }
       }
     }
   }
   return best;
+}
+
+/** The run's own largest gap (against its limits), for its observations. */
+function runGap(run: RunResult): Gap | null {
+  return largestGap([run]);
 }
 
 export function renderMarkdown(r: BenchResults): string {
@@ -113,44 +168,122 @@ export function renderMarkdown(r: BenchResults): string {
       `${r.versions.languageHostSdk ? ` (Node language host built from sdk ${r.versions.languageHostSdk})` : ""}, @pulumi/pulumi ${r.versions.pulumiNodejsSdk}.`,
   );
   lines.push(
-    `- Emulator: ${s.latencyMs} ms added to every request; rate limit ${s.rateLimit.requestsPerSecond} req/s ` +
-      `(token bucket, burst ${s.rateLimit.burst}, 429 with \`Retry-After: 1\`), counting /oauth/token too.`,
+    "- Install: every run installs pulumi-domo from its npm tarball (`npm pack` of the built package, then `npm install` in a scratch directory), as users install it. " +
+      "The earlier reports' main runs linked the package from the repo (node_modules/pulumi-domo -> ..), which made `__provider` ten times larger; those runs are dropped.",
   );
   lines.push(
-    `- Provider: \`domo:requestsPerSecond\` = ${s.clientRequestsPerSecond} (the same as the emulator, so the client should never draw a 429), ` +
-      `maxConcurrency ${s.clientMaxConcurrency} (default), listingTtlMs ${s.listingTtlMs} (default).`,
+    "- Programs: generated JavaScript reading users.json, no stack outputs; users have distinct emails, non-Admin roles and a title. " +
+      "perUser: one bare `DomoUser` per user (as the earlier reports measured). " +
+      'bulk: `new DomoUserDirectory("people", { users, mode: "bulk" })` (DomoUserBatch resources of up to 500 users, plus the directory\'s deletion guard).',
   );
+  lines.push(
+    "- Runs (emulator latency added to every request; rate limit = the provider's `domo:requestsPerSecond`):",
+    "",
+  );
+  lines.push(
+    "  | run | N | mode | backend | backend URL | latency | rate limit | baselines | checkpoint diagnostic |",
+  );
+  lines.push("  | --- | ---: | --- | --- | --- | ---: | ---: | --- | --- |");
+  for (const run of r.runs) {
+    const x = run.spec;
+    lines.push(
+      `  | ${run.id} | ${x.n} | ${x.mode} | ${x.backend} | \`${run.backendUrl}\` | ${x.latencyMs} ms | ${x.rate} req/s | ${x.baselines ? "yes" : "no"} | ${x.diagnose ? "yes" : "no"} |`,
+    );
+  }
+  lines.push("");
+  lines.push(
+    "- Emulator rate limit: token bucket, burst = the rate, 429 with `Retry-After: 1`, counting /oauth/token too. " +
+      `Provider: maxConcurrency ${s.clientMaxConcurrency} (default), listingTtlMs ${s.listingTtlMs} (default).`,
+  );
+  if (s.s3Server) {
+    lines.push(
+      `- S3 backend: ${s.s3Server.name} ${s.s3Server.version}, started by the bench on a free local port for each s3 run, one bucket, ` +
+        "Pulumi's DIY S3 backend pointed at it with the URL above and fake credentials (AWS_ACCESS_KEY_ID=test); state read back with a GET of `.pulumi/stacks/<project>/<stack>.json`.",
+    );
+  }
   lines.push(`- \`--parallel\`: ${s.parallel.value}: ${s.parallel.statement}.`);
   if (r.throughput) {
     lines.push(
       `- Emulator throughput, re-measured with tests/emulator/measure-throughput.ts (no latency, no rate limit): ` +
         `${r.throughput.requestsPerSecond} req/s (${r.throughput.requests} × ${r.throughput.route}, concurrency ${r.throughput.concurrency}, ${r.throughput.errors} errors): ` +
-        `far above the ${s.rateLimit.requestsPerSecond} req/s being measured, so the emulator is not the bottleneck.`,
+        `far above the rates being measured, so the emulator is not the bottleneck.`,
+    );
+  }
+  const big = r.runs.filter((run) => run.spec.rate > 20);
+  for (const run of big) {
+    const x = run.spec;
+    const bound = (s.effectiveParallel * 1000) / Math.max(1, x.latencyMs);
+    lines.push(
+      `- ${run.id} runs at ${x.rate} req/s so that N = ${x.n.toLocaleString("en-US")} fits the bench's time budget: latency ${x.latencyMs} ms with ${s.effectiveParallel} in flight bounds throughput at ${bound.toFixed(0)} req/s, ${bound > x.rate ? `above ${x.rate}, so the rate limit still sets the floor` : "not above the rate: latency sets the floor"} (${x.n + 1} calls: ${((x.n + 1) / x.rate).toFixed(0)} s).`,
     );
   }
   lines.push(
-    "- Each phase: fresh emulator counters; wall time around the CLI command (CLI start to exit); " +
-      "peak RSS of the `node …/@pulumi/pulumi/cmd/dynamic-provider` process from /proc every 100 ms (VmHWM); " +
-      "state read from the local backend's checkpoint after the phase. The program is generated JavaScript reading users.json " +
-      "(as tests/e2e/stack-fixture.ts does), no stack outputs; users have distinct emails, non-Admin roles and a title.",
+    "- Each phase: fresh emulator counters; wall time around the CLI command (CLI start to exit); API span from the first request's arrival to the last one's plus one latency; " +
+      '"engine" = wall − API span (the CLI, engine, program and provider outside the API calls); ' +
+      "peak RSS (VmHWM, /proc every 100 ms) of the `node …/@pulumi/pulumi/cmd/dynamic-provider` process and of the `pulumi` CLI working in the project directory; " +
+      "state read from the backend after the phase; bytes per user = whole checkpoint / N.",
     "",
   );
   lines.push("## Targets", "");
   lines.push(
-    `- Wall-time floor of a phase that must make C calls: ${floorFormula}, with R = ${s.rateLimit.requestsPerSecond} req/s the rate limit, ` +
-      `L = ${s.latencyMs / 1000} s the latency, P = min(--parallel ${s.parallel.value}, client maxConcurrency ${s.clientMaxConcurrency}) = ${s.effectiveParallel} requests in flight. ` +
-      "The rate limit admits at most R requests a second (C/R seconds); P requests in flight of L seconds each give at most P/L requests a second (C·L/P seconds); the phase can be no faster than the slower of the two. " +
-      `First \`up\` and \`destroy\` must land within ${wallSlack}× of it (C = N + 1: one call per user plus the OAuth token).`,
+    `- Floor of a phase that must make C calls: ${floorFormula}, with R the run's rate limit, L its latency, P = min(--parallel ${s.parallel.value}, client maxConcurrency ${s.clientMaxConcurrency}) = ${s.effectiveParallel} requests in flight. ` +
+      "First `up` and destroy: C = N + 1 (one call per user plus the OAuth token).",
   );
   lines.push(
-    "- Preview and no-change `up`: 0 calls. Refresh: at most ceil(N/500) + 1 calls. Edit of 1%: a GET and a PUT per edited user plus the token. " +
-      "Destroy also gets a calls figure: N deletes + token + one listing (ceil(N/500) pages) for the last-Admin guard.",
+    "- Bulk (issue #15, set for N = 10,000 and applied at every N): first `up` and destroy within 1.3× the floor; no-change preview and `up` at most 10 s and 0 calls; " +
+      "refresh at most ceil(N/500) + 1 calls; provider peak RSS at most 300 MiB in every phase; state at most 600 B per user.",
   );
   lines.push(
-    "- Never a 429 left unretried: every 429 in the request log must be followed by an answered request to the same method and path, " +
-      "the phase must succeed, and every user must exist exactly once (checked against the emulator's store).",
+    "- perUser: first `up` within 2× the floor at N ≥ 1,000 (issue #15, installed from npm) and within 1.3× below it (the bench's earlier target, the issue sets none); " +
+      "destroy within 1.3× (bench); state at most 1,200 B per user (issue #15); no-change 0 calls, refresh ceil(N/500) + 1 calls (bench).",
+  );
+  lines.push(
+    "- Both: edit of 1% = a GET and a PUT per edited user plus the token; destroy = N deletes + token + one listing (ceil(N/500) pages) for the last-Admin guard. " +
+      "Targets marked (#15) are the issue's; the others the bench's own.",
+  );
+  lines.push(
+    "- Never a 429 left unretried; every user exactly once in the emulator after create (a Set over the N emails) and in the state " +
+      "(perUser: DomoUser resources; bulk: the entries of every batch's `outputs.users`); nothing left after destroy.",
+  );
+  if (s.before) {
+    lines.push(
+      `- Not slower than today at N = 100: each N = 100 phase of both modes against bench/before-n100.json (commit ${s.before.commit}): ` +
+        `wall at most max(before × ${1 + notSlowerTolerance.relative}, before + ${notSlowerTolerance.absoluteSeconds} s) (machine noise), calls at most before's.`,
+    );
+  }
+  lines.push("");
+
+  lines.push("## Summary", "");
+  lines.push("| run | phase | target | measured | met? |", "| --- | --- | --- | --- | --- |");
+  for (const run of r.runs) {
+    if (run.error)
+      lines.push(
+        `| ${run.id} | — | the run completes | stopped: ${run.error.split("\n")[0]?.slice(0, 200)} | ✗ |`,
+      );
+    for (const ph of run.phases) {
+      if (ph.kind !== "pulumi") continue;
+      for (const t of ph.targets) {
+        lines.push(`| ${run.id} | ${ph.id} | ${targetCell(t)} | ${actualText(t)} | ${t.met ? "✓" : "✗"} |`);
+      }
+    }
+    for (const ns of run.notSlower) {
+      lines.push(
+        `| ${run.id} | ${ns.phase} | not slower than ${ns.before} at ${s.before?.commit ?? "before"} (${ns.beforeWallSeconds.toFixed(1)} s, ${ns.beforeCalls} calls) | ${ns.wallSeconds.toFixed(1)} s, ${ns.calls} calls | ${ns.ok ? "✓ not slower" : "✗ slower"} |`,
+      );
+    }
+  }
+  for (const sk of r.skipped) lines.push(`| ${sk.id} | — | run | skipped (see below) | — |`);
+  lines.push("");
+  const allTargets = r.runs.flatMap((run) =>
+    run.phases.filter((ph) => ph.kind === "pulumi").flatMap((ph) => ph.targets),
+  );
+  const missed = allTargets.filter((t) => !t.met).length;
+  const slower = r.runs.flatMap((run) => run.notSlower).filter((x) => !x.ok).length;
+  lines.push(
+    `${allTargets.length - missed} of ${allTargets.length} targets met; ${slower} N = 100 phase(s) slower than ${s.before?.commit ?? "before"}; ${r.runs.filter((x) => x.error).length} run(s) stopped; ${r.skipped.length} skipped.`,
     "",
   );
+
   if (r.largestGap) {
     const g = r.largestGap;
     const over = Number.isFinite(g.overLimit)
@@ -158,33 +291,20 @@ export function renderMarkdown(r: BenchResults): string {
       : "missed a zero target";
     lines.push("## Largest gap", "");
     lines.push(
-      `N = ${g.n}, ${g.phase}: ${g.target.kind} ${g.target.kind === "wall" ? `${g.target.actual.toFixed(1)} s` : g.target.actual} against ` +
-        `${g.target.kind === "wall" ? `${g.target.limit.toFixed(1)} s` : g.target.limit} (${over}; target: ${g.target.description}).`,
+      `${g.run}, ${g.phase}: ${g.target.kind} ${actualText(g.target)} against ${limitText(g.target)} (${over}; target: ${g.target.description}).`,
       "",
     );
     if (g.cause) lines.push(`Cause: ${g.cause.replace(/^[a-z-]+: /, "")}`, "");
-    const missed = r.runs.flatMap((run) =>
-      run.phases
-        .filter((ph) => ph.kind === "pulumi")
-        .flatMap((ph) =>
-          ph.targets
-            .filter((t) => !t.met)
-            .map(
-              (t) =>
-                `N = ${run.n}, ${ph.id}, ${t.kind}: ${t.kind === "wall" ? `${t.actual.toFixed(1)} s vs ${t.limit.toFixed(1)} s` : `${t.actual} vs ${t.limit}`}`,
-            ),
-        ),
-    );
-    if (missed.length > 0) lines.push(`All targets missed: ${missed.join("; ")}.`, "");
   }
+
   for (const run of r.runs) {
-    lines.push(`## N = ${run.n}`, "");
+    lines.push(`## ${run.id}: ${describeRun(run)}`, "");
     if (run.error) lines.push(`**The run stopped:** ${run.error.split("\n")[0]}`, "");
     lines.push(
-      "| phase | API calls by route | calls | 429s | wall | target | ratio to target | provider peak RSS | state after |",
-      "| --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: |",
+      "| phase | API calls by route | calls | 429s | wall | floor | ratio to floor | API span | engine (wall − API) | provider peak RSS | CLI peak RSS | state after | target | met? |",
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     );
-    for (const ph of run.phases) lines.push(phaseRow(ph));
+    for (const ph of run.phases) lines.push(phaseRow(ph, run.n));
     lines.push("");
     const failed = run.phases.flatMap((ph) =>
       ph.checks.filter((c) => !c.ok).map((c) => `${ph.id}: ${c.name}${c.detail ? ` (${c.detail})` : ""}`),
@@ -192,10 +312,21 @@ export function renderMarkdown(r: BenchResults): string {
     const total = run.phases.reduce((a, ph) => a + ph.checks.length, 0);
     lines.push(
       failed.length === 0
-        ? `Checks: all ${total} passed (no 429 left unretried, every user exactly once after create, titles as declared after the edit, nothing left after destroy).`
+        ? `Checks: all ${total} passed (no 429 left unretried, every user exactly once after create in the emulator and in the state, titles as declared after the edit, nothing left after destroy).`
         : `Checks failed: ${failed.join("; ")}.`,
       "",
     );
+    if (run.notSlower.length > 0) {
+      lines.push(`Against N = 100 at ${s.before?.commit ?? "before"} (bench/before-n100.json):`, "");
+      lines.push("| phase | before (install) | before wall, calls | now wall, calls | wall limit | |");
+      lines.push("| --- | --- | ---: | ---: | ---: | --- |");
+      for (const x of run.notSlower) {
+        lines.push(
+          `| ${x.phase} | ${x.before} (${x.beforeInstall}) | ${x.beforeWallSeconds.toFixed(1)} s, ${x.beforeCalls} | ${x.wallSeconds.toFixed(1)} s, ${x.calls} | ${x.limitSeconds.toFixed(1)} s | ${x.ok ? "✓ not slower" : "✗ slower"} |`,
+        );
+      }
+      lines.push("");
+    }
     if (run.comparisons.length > 0) {
       lines.push("Against the naive way:", "");
       lines.push(
@@ -209,56 +340,44 @@ export function renderMarkdown(r: BenchResults): string {
       }
       lines.push("");
     }
-    const peakCli = Math.max(0, ...run.phases.map((ph) => ph.cliPeakRssBytes ?? 0));
     if (run.phases.length > 0) {
       lines.push("Observations:", "");
+      const gap = runGap(run);
+      if (gap) {
+        lines.push(
+          gap.overLimit > 1
+            ? `- largest gap: ${gap.phase}, ${gap.target.kind} ${actualText(gap.target)} against ${limitText(gap.target)} (${Number.isFinite(gap.overLimit) ? `${gap.overLimit.toFixed(2)}× its limit` : "a zero target missed"}).`
+            : `- every target met; the closest: ${gap.phase}, ${gap.target.kind} ${actualText(gap.target)} against ${limitText(gap.target)} (${gap.overLimit.toFixed(2)}× its limit).`,
+        );
+      }
       for (const o of run.observations) lines.push(`- ${o}`);
+      const peakCli = Math.max(0, ...run.phases.map((ph) => ph.cliPeakRssBytes ?? 0));
       if (peakCli > 0) lines.push(`- largest Pulumi CLI (Go engine) RSS in any phase: ${mib(peakCli)}.`);
       const loads = run.phases.map((ph) => ph.loadAverage);
       lines.push(
-        `- machine load (1-minute average) at the end of the phases: ${Math.min(...loads).toFixed(2)} to ${Math.max(...loads).toFixed(2)} on ${r.machine.nproc} CPUs (the bench with its in-process emulator, the CLI and the provider share them${Math.max(...loads) > r.machine.nproc ? "; above that, other work on the machine competed" : ""}).`,
+        `- machine load (1-minute average) at the end of the phases: ${Math.min(...loads).toFixed(2)} to ${Math.max(...loads).toFixed(2)} on ${r.machine.nproc} CPUs (the bench with its in-process emulator, the CLI, the provider${run.spec.backend === "s3" ? " and moto_server" : ""} share them${Math.max(...loads) > r.machine.nproc ? "; above that, other work on the machine competed" : ""}).`,
       );
       lines.push("");
     }
   }
-  lines.push("## State size and `__provider`", "");
+
+  lines.push("## State size", "");
   lines.push(
-    "| N | pulumi-domo from | state after first up | bytes per user | `__provider` per user (inputs; outputs carry it again) | `__provider` share of the state |",
+    "| run | state after first up | users | resources | bytes per user | `__provider` per resource | `__provider` share |",
   );
-  lines.push("| ---: | --- | ---: | ---: | ---: | ---: |");
-  const series: Record<string, Array<{ n: number; bytes: number }>> = {};
+  lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const run of r.runs) {
-    for (const [id, from] of [
-      ["up-create", "the repo (linked)"],
-      ["packed-up-create", "its npm tarball"],
-    ] as const) {
-      const st = run.phases.find((ph) => ph.id === id)?.state;
-      if (!st || st.resources === 0) continue;
-      const list = series[from] ?? [];
-      list.push({ n: run.n, bytes: st.bytes });
-      series[from] = list;
-      lines.push(
-        `| ${run.n} | ${from} | ${kib(st.bytes)} | ${(st.bytes / st.resources).toFixed(0)} B | ${st.providerBytesPerResource.toFixed(0)} B | ${((100 * st.providerBytesTotal) / st.bytes).toFixed(0)}% |`,
-      );
-    }
+    const st = run.phases.find((ph) => ph.id === "up-create")?.state;
+    if (!st || st.users === 0) continue;
+    lines.push(
+      `| ${run.id} | ${kib(st.bytes)} | ${st.users} | ${st.resources} | ${(st.bytes / run.n).toFixed(0)} B | ${st.providerBytesPerResource.toFixed(0)} B | ${((100 * st.providerBytesTotal) / st.bytes).toFixed(0)}% |`,
+    );
   }
   lines.push("");
-  for (const [from, sizes] of Object.entries(series)) {
-    for (let i = 1; i < sizes.length; i++) {
-      const a = sizes[i - 1];
-      const b = sizes[i];
-      if (!a || !b) continue;
-      const marginal = (b.bytes - a.bytes) / (b.n - a.n);
-      lines.push(
-        `From ${from}, N = ${a.n} to N = ${b.n}: the state grows ${marginal.toFixed(0)} B per added user ` +
-          `(vs ${(a.bytes / a.n).toFixed(0)} and ${(b.bytes / b.n).toFixed(0)} B per user overall): linear in N, with a fixed part of about ${kib(Math.max(0, a.bytes - marginal * a.n))}.`,
-        "",
-      );
-    }
-  }
+
   if (r.skipped.length > 0) {
-    lines.push("## Not run", "");
-    for (const sk of r.skipped) lines.push(`- N = ${sk.n}: ${sk.reason}`);
+    lines.push("## Skipped", "");
+    for (const sk of r.skipped) lines.push(`- ${sk.id}: ${sk.reason}`);
     lines.push("");
   }
   return `${lines.join("\n")}\n`;

@@ -1,4 +1,4 @@
-import type { StateSummary } from "./project";
+import type { BackendKind, Mode, StateSummary } from "./project";
 import type { Target } from "./targets";
 
 export const pulumiPhases = [
@@ -10,12 +10,7 @@ export const pulumiPhases = [
   "destroy",
 ] as const;
 export const baselinePhases = ["baseline-refresh", "baseline-create", "baseline-delete"] as const;
-export const diagnosticPhases = [
-  "diag-up-create",
-  "diag-destroy",
-  "packed-up-create",
-  "packed-destroy",
-] as const;
+export const diagnosticPhases = ["diag-up-create", "diag-destroy"] as const;
 export type PulumiPhaseId = (typeof pulumiPhases)[number];
 export type BaselinePhaseId = (typeof baselinePhases)[number];
 export type DiagnosticPhaseId = (typeof diagnosticPhases)[number];
@@ -37,9 +32,41 @@ export const phaseLabels: Record<PhaseId, string> = {
   "baseline-delete": "naive: sequential delete, 1 call per user",
   "diag-up-create": "diagnostic: first `pulumi up`, PULUMI_SKIP_CHECKPOINTS=true",
   "diag-destroy": "diagnostic: `pulumi destroy`, PULUMI_SKIP_CHECKPOINTS=true",
-  "packed-up-create": "diagnostic: first `pulumi up`, pulumi-domo installed from its npm tarball",
-  "packed-destroy": "diagnostic: `pulumi destroy`, pulumi-domo installed from its npm tarball",
 };
+
+/** One run of the matrix. */
+export interface RunSpec {
+  n: number;
+  mode: Mode;
+  backend: BackendKind;
+  /** Emulator rate limit and the provider's domo:requestsPerSecond. */
+  rate: number;
+  /** Emulator latency per request, ms. */
+  latencyMs: number;
+  /** The naive create/delete/refresh baselines. */
+  baselines?: boolean;
+  /** First up and destroy again with PULUMI_SKIP_CHECKPOINTS=true (the engine checkpoint share). */
+  diagnose?: boolean;
+}
+
+/** A run's name: `<mode>-<backend>-<n>`, e.g. perUser-file-1000. */
+export function runId(s: Pick<RunSpec, "mode" | "backend" | "n">): string {
+  return `${s.mode}-${s.backend}-${s.n}`;
+}
+
+/** What a run measured against the committed N = 100 figures (bench/before-n100.json). */
+export interface NotSlower {
+  phase: PhaseId;
+  /** The phase of before-n100.json compared with. */
+  before: string;
+  beforeInstall: string;
+  beforeWallSeconds: number;
+  beforeCalls: number;
+  wallSeconds: number;
+  calls: number;
+  limitSeconds: number;
+  ok: boolean;
+}
 
 export interface Check {
   name: string;
@@ -65,6 +92,12 @@ export interface PhaseResult {
   apiSpanSeconds: number;
   /** Request starts per second between the first request and the last (0 with fewer than two). */
   apiRate: number;
+  /** The floor of the phase's necessary calls (rate-bound phases only), seconds. */
+  floorSeconds: number | null;
+  /** wall / floor. */
+  floorRatio: number | null;
+  /** wall − API span: the engine and CLI's own time outside the API calls. */
+  engineSeconds: number;
   /** Peak RSS of the dynamic provider process (pulumi phases only). */
   providerPeakRssBytes: number | null;
   /** Peak RSS of the Pulumi CLI (Go engine) process. */
@@ -92,7 +125,13 @@ export interface Comparison {
 }
 
 export interface RunResult {
+  id: string;
+  spec: RunSpec;
   n: number;
+  /** The backend URL as passed to the CLI (no secrets in it). */
+  backendUrl: string;
+  /** N = 100 phases against bench/before-n100.json. */
+  notSlower: NotSlower[];
   phases: PhaseResult[];
   comparisons: Comparison[];
   /** Wall of the no-change `up`: what any `up` over N resources costs before a single API call. */

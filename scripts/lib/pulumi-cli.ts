@@ -39,6 +39,11 @@ export interface LocalStackOptions {
   passphrase?: string;
   /** Extra environment for the CLI and the providers it starts. */
   env?: Record<string, string | undefined>;
+  /**
+   * A state backend other than the local file backend under workDir (for instance a DIY S3
+   * URL). Unset: `file://<workDir>/state`, as before. stateFile() only serves the file backend.
+   */
+  backendUrl?: string;
   /** Echo CLI output as it runs (the demo does; tests do not). */
   echo?: boolean;
 }
@@ -65,7 +70,7 @@ export class LocalStack {
       PATH: [ensurePulumiCli(), path.join(repoRoot, "node_modules", ".bin"), base.PATH ?? ""].join(
         path.delimiter,
       ),
-      PULUMI_BACKEND_URL: `file://${this.stateDir}`,
+      PULUMI_BACKEND_URL: options.backendUrl ?? `file://${this.stateDir}`,
       PULUMI_CONFIG_PASSPHRASE: options.passphrase ?? "pulumi-domo-local",
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_HOME: home,
