@@ -135,15 +135,15 @@ export function summariseState(text: string): StateSummary {
  * with @pulumi/pulumi, into a scratch directory: projects created under it resolve
  * `pulumi-domo` from there, as a user's project does after `npm install pulumi-domo`.
  */
-export function preparePackedInstall(): string {
-  if (!fs.existsSync(path.join(repoRoot, "dist", "index.js"))) {
+export function preparePackedInstall(sourceRoot: string = repoRoot): string {
+  if (!fs.existsSync(path.join(sourceRoot, "dist", "index.js"))) {
     throw new Error("dist/ is missing: run `npm run build` first");
   }
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-domo-bench-packed-"));
   const packDir = path.join(root, ".pack");
   fs.mkdirSync(packDir);
   const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", packDir], {
-    cwd: repoRoot,
+    cwd: sourceRoot,
     encoding: "utf8",
   });
   const tarball = path.join(packDir, (JSON.parse(out) as Array<{ filename: string }>)[0]?.filename ?? "");

@@ -37,8 +37,6 @@ export function providerText(kind: DynamicKind): string {
 }
 
 const sdkRoot = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-/** This package's compiled (or, in its own tests, source) code: provider/ or dist/. */
-const ownRoot = path.resolve(__dirname, "..");
 
 const within = (root: string, file: string | null | undefined) =>
   typeof file === "string" && (file === root || file.startsWith(root + path.sep));
@@ -51,27 +49,22 @@ function defaultStackText(error: Error, frames: NodeJS.CallSite[]): string {
 
 /**
  * The SDK records, with every resource, the whole JavaScript stack at its construction (every
- * frame of Pulumi's own program runner included: ~400 bytes per resource in the checkpoint).
- * While one of our constructors runs, its stack walk (Resource.callsites, the only stack read
- * there) sees the SDK's own frames, the one subclass frame the SDK expects and skips, and then
- * the first frame of the user's code: so the state records where the user declared the
- * resource (sourcePosition) and nothing else. Any other stack read meanwhile is untouched.
+ * frame of Pulumi's own program runner included: ~400 bytes per resource in the checkpoint, and
+ * still ~105 bytes when cut to the one line of the program that declared it). Only Pulumi
+ * Cloud's console shows it; the DIY backends, whose checkpoint this cost is paid in N times per
+ * `up`, show it nowhere. While one of our constructors runs, its stack walk (Resource.callsites,
+ * the only stack read there) sees the SDK's own frames and the one subclass frame the SDK
+ * expects and skips, and nothing else: the state records no stack. Any other stack read
+ * meanwhile is untouched.
  */
-function userFrameOnly(previous: PrepareStackTrace | undefined): PrepareStackTrace {
+function withoutStack(previous: PrepareStackTrace | undefined): PrepareStackTrace {
   return (error, frames) => {
     let kept = frames;
     if (frames[0]?.getFunctionName() === "callsites" && within(sdkRoot, frames[0].getFileName())) {
-      let i = 0;
-      while (i < frames.length && within(sdkRoot, frames[i]?.getFileName())) i++;
-      const subclass = i; // the frame the SDK skips as "the concrete subclass constructor"
-      let user = subclass + 1;
-      while (user < frames.length) {
-        const file = frames[user]?.getFileName();
-        const users = typeof file === "string" && file !== "" && !file.startsWith("node:");
-        if (users && !within(ownRoot, file) && !within(sdkRoot, file)) break;
-        user++;
-      }
-      kept = [...frames.slice(0, subclass + 1), ...frames.slice(user, user + 1)];
+      let sdkFrames = 0;
+      while (sdkFrames < frames.length && within(sdkRoot, frames[sdkFrames]?.getFileName())) sdkFrames++;
+      // ...and the frame the SDK skips as "the concrete subclass constructor".
+      kept = frames.slice(0, sdkFrames + 1);
     }
     return previous ? previous(error, kept) : defaultStackText(error, kept);
   };
@@ -79,7 +72,7 @@ function userFrameOnly(previous: PrepareStackTrace | undefined): PrepareStackTra
 
 /**
  * A dynamic resource of this package (what pulumi.dynamic.Resource does, with a one-line
- * `__provider` and the declaring frame only: see providerText and userFrameOnly).
+ * `__provider` and no stack: see providerText and withoutStack).
  */
 export abstract class DomoDynamicResource extends pulumi.CustomResource {
   constructor(
@@ -90,7 +83,7 @@ export abstract class DomoDynamicResource extends pulumi.CustomResource {
   ) {
     if ("__provider" in props) throw new Error("a dynamic resource must not declare __provider");
     const previous = Error.prepareStackTrace as PrepareStackTrace | undefined;
-    Error.prepareStackTrace = userFrameOnly(previous);
+    Error.prepareStackTrace = withoutStack(previous);
     try {
       super(dynamicType(kind), name, { ...props, __provider: providerText(kind) }, opts);
     } finally {
