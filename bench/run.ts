@@ -40,7 +40,7 @@ export const defaultMatrix: readonly RunSpec[] = [
   { n: 1000, mode: "bulk", backend: "file", rate: 20, latencyMs },
   // 50 ms and 8 in flight bound throughput at 160 req/s > 100: the rate limit sets the floor
   // (10,001 calls: 100 s), and the 10,000 runs fit the bench's budget.
-  { n: 10000, mode: "bulk", backend: "file", rate: 100, latencyMs },
+  { n: 10000, mode: "bulk", backend: "file", rate: 100, latencyMs, heapDiagnostic: true },
   { n: 10000, mode: "bulk", backend: "s3", rate: 100, latencyMs },
   { n: 1000, mode: "perUser", backend: "s3", rate: 20, latencyMs },
 ];

@@ -210,13 +210,23 @@ export class BenchProject {
     );
     fs.writeFileSync(path.join(this.projectDir, "index.js"), programs[options.mode]);
     this.declare([]);
-    const backend = options.backend;
     // PULUMI_PARALLEL would override the CLI's --parallel default: the runs use the default.
-    this.stack = new LocalStack({
+    this.stack = this.stackWith({});
+  }
+
+  /** The same stack (project, state) through a CLI with `env` added (a diagnostic's setting). */
+  stackWith(env: Record<string, string>): LocalStack {
+    const backend = this.options.backend;
+    return new LocalStack({
       projectDir: this.projectDir,
       workDir: this.workDir,
       ...(backend.kind === "s3" ? { backendUrl: backend.url } : {}),
-      env: { PULUMI_PARALLEL: undefined, ...(backend.kind === "s3" ? backend.env : {}), ...options.env },
+      env: {
+        PULUMI_PARALLEL: undefined,
+        ...(backend.kind === "s3" ? backend.env : {}),
+        ...this.options.env,
+        ...env,
+      },
     });
   }
 

@@ -10,7 +10,12 @@ export const pulumiPhases = [
   "destroy",
 ] as const;
 export const baselinePhases = ["baseline-refresh", "baseline-create", "baseline-delete"] as const;
-export const diagnosticPhases = ["diag-up-create", "diag-destroy"] as const;
+export const diagnosticPhases = [
+  "diag-up-create",
+  "diag-destroy",
+  "diag-preview-heap",
+  "diag-refresh-heap",
+] as const;
 export type PulumiPhaseId = (typeof pulumiPhases)[number];
 export type BaselinePhaseId = (typeof baselinePhases)[number];
 export type DiagnosticPhaseId = (typeof diagnosticPhases)[number];
@@ -19,6 +24,13 @@ export type PhaseKind = "pulumi" | "baseline" | "diagnostic";
 
 /** The engine setting the diagnostic phases change, to show where the wall time of up and destroy goes. */
 export const diagnosticEnv = { PULUMI_SKIP_CHECKPOINTS: "true" } as const;
+
+/**
+ * The heap diagnostic's setting: a V8 old-space limit for the CLI's Node processes (the program
+ * and the dynamic provider), to tell the provider's live memory from garbage V8 has not yet
+ * collected (its default limit on this machine is ~4 GiB, so it grows the heap freely).
+ */
+export const heapDiagnosticEnv = { NODE_OPTIONS: "--max-old-space-size=160" } as const;
 
 export const phaseLabels: Record<PhaseId, string> = {
   "up-create": "first `pulumi up` (create N)",
@@ -32,6 +44,8 @@ export const phaseLabels: Record<PhaseId, string> = {
   "baseline-delete": "naive: sequential delete, 1 call per user",
   "diag-up-create": "diagnostic: first `pulumi up`, PULUMI_SKIP_CHECKPOINTS=true",
   "diag-destroy": "diagnostic: `pulumi destroy`, PULUMI_SKIP_CHECKPOINTS=true",
+  "diag-preview-heap": "diagnostic: `pulumi preview`, no change, NODE_OPTIONS=--max-old-space-size=160",
+  "diag-refresh-heap": "diagnostic: `pulumi refresh`, NODE_OPTIONS=--max-old-space-size=160",
 };
 
 /** One run of the matrix. */
@@ -47,6 +61,8 @@ export interface RunSpec {
   baselines?: boolean;
   /** First up and destroy again with PULUMI_SKIP_CHECKPOINTS=true (the engine checkpoint share). */
   diagnose?: boolean;
+  /** No-change preview and refresh again with heapDiagnosticEnv (the provider's live memory). */
+  heapDiagnostic?: boolean;
 }
 
 /** A run's name: `<mode>-<backend>-<n>`, e.g. perUser-file-1000. */
