@@ -379,6 +379,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
   };
 
   let diagnostic: BenchProject | undefined;
+  let heapProject: BenchProject | undefined;
   try {
     await configure(project);
     const flags = ctx.parallel.flags;
@@ -569,6 +570,18 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
       await pulumiPhase("diag-up-create", (stack) => stack.up(flags), afterCreate, diagnostic);
       await pulumiPhase("diag-destroy", (stack) => stack.destroy(flags), afterDestroy, diagnostic);
     }
+    if (spec.heapDiagnostic) {
+      heapProject = new BenchProject(`${projectName}-heap`, {
+        mode,
+        packedRoot: ctx.packedRoot,
+        backend,
+        env: heapDiagnosticEnv,
+      });
+      await configure(heapProject);
+      heapProject.declare(users);
+      await pulumiPhase("diag-up-create-heap", (stack) => stack.up(flags), afterCreate, heapProject);
+      await pulumiPhase("diag-destroy-heap", (stack) => stack.destroy(flags), afterDestroy, heapProject);
+    }
   } catch (e) {
     result.error = e instanceof Error ? e.message.slice(0, 2000) : String(e);
     log(`stopped: ${result.error}`);
@@ -577,6 +590,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
     if (!ctx.keep) {
       project.dispose();
       diagnostic?.dispose();
+      heapProject?.dispose();
     }
   }
   result.comparisons = compare(result);
@@ -723,8 +737,10 @@ function observe(r: RunResult, spec: RunSpec, p: number, floor: (calls: number) 
     notes.push(`largest provider RSS in any phase: ${mib(maxRss)} (${where?.id}).`);
   }
   for (const [id, heapId] of [
+    ["up-create", "diag-up-create-heap"],
     ["preview-nochange", "diag-preview-heap"],
     ["refresh", "diag-refresh-heap"],
+    ["destroy", "diag-destroy-heap"],
   ] as const) {
     const plain = byId.get(id);
     const limited = byId.get(heapId);

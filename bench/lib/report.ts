@@ -135,13 +135,42 @@ export function largestGap(runs: readonly RunResult[]): Gap | null {
       for (const t of ph.targets) {
         const over = t.limit === 0 ? (t.actual === 0 ? 0 : Number.POSITIVE_INFINITY) : t.actual / t.limit;
         if (!best || over > best.overLimit) {
-          const cause = run.observations.find((o) => o.startsWith(ph.id)) ?? null;
-          best = { run: run.id, phase: ph.id, target: t, overLimit: over, cause };
+          best = {
+            run: run.id,
+            phase: ph.id,
+            target: t,
+            overLimit: over,
+            cause: causeOf(run, ph.id, t, runs),
+          };
         }
       }
     }
   }
   return best;
+}
+
+/** Words an observation about a target of each kind uses. */
+const kindWords: Record<Target["kind"], string> = {
+  rss: "RSS",
+  calls: "calls",
+  wall: "floor",
+  state: "per user",
+};
+
+/**
+ * The observation that explains a missed target: the run's own about that phase and that kind
+ * of figure; else one a run of the same mode and N measured (a diagnostic runs in one of them).
+ */
+function causeOf(run: RunResult, phase: string, t: Target, runs: readonly RunResult[]): string | null {
+  const about = (o: string) => o.startsWith(phase) && o.includes(kindWords[t.kind]);
+  const own = run.observations.find(about);
+  if (own) return own;
+  for (const other of runs) {
+    if (other === run || other.spec.mode !== run.spec.mode || other.n !== run.n) continue;
+    const found = other.observations.find(about);
+    if (found) return `(measured in ${other.id}) ${found}`;
+  }
+  return run.observations.find((o) => o.startsWith(phase)) ?? null;
 }
 
 /** The run's own largest gap (against its limits), for its observations. */

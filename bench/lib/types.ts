@@ -15,6 +15,8 @@ export const diagnosticPhases = [
   "diag-destroy",
   "diag-preview-heap",
   "diag-refresh-heap",
+  "diag-up-create-heap",
+  "diag-destroy-heap",
 ] as const;
 export type PulumiPhaseId = (typeof pulumiPhases)[number];
 export type BaselinePhaseId = (typeof baselinePhases)[number];
@@ -46,6 +48,8 @@ export const phaseLabels: Record<PhaseId, string> = {
   "diag-destroy": "diagnostic: `pulumi destroy`, PULUMI_SKIP_CHECKPOINTS=true",
   "diag-preview-heap": "diagnostic: `pulumi preview`, no change, NODE_OPTIONS=--max-old-space-size=160",
   "diag-refresh-heap": "diagnostic: `pulumi refresh`, NODE_OPTIONS=--max-old-space-size=160",
+  "diag-up-create-heap": "diagnostic: first `pulumi up`, NODE_OPTIONS=--max-old-space-size=160",
+  "diag-destroy-heap": "diagnostic: `pulumi destroy`, NODE_OPTIONS=--max-old-space-size=160",
 };
 
 /** One run of the matrix. */
@@ -61,7 +65,10 @@ export interface RunSpec {
   baselines?: boolean;
   /** First up and destroy again with PULUMI_SKIP_CHECKPOINTS=true (the engine checkpoint share). */
   diagnose?: boolean;
-  /** No-change preview and refresh again with heapDiagnosticEnv (the provider's live memory). */
+  /**
+   * No-change preview and refresh again with heapDiagnosticEnv, and a first up and destroy on a
+   * second stack with it (the provider's live memory).
+   */
   heapDiagnostic?: boolean;
 }
 
