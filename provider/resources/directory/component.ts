@@ -136,8 +136,20 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
     const users: Record<string, DomoUser> = {};
     const batchList: DomoUserBatch[] = [];
     /** Each user's resource id (Domo's id as digits), as the groups' members need it. */
-    const memberIds: Record<string, pulumi.Output<string>> = {};
+    let idOf: (email: string) => pulumi.Output<string>;
     if (mode === "bulk") {
+      const batchOf = new Map<string, DomoUserBatch>();
+      // Made only for the users a group names: at 10,000 users, an Output per user would be
+      // 10,000 apply chains the program builds and the garbage collector then chases.
+      const made = new Map<string, pulumi.Output<string>>();
+      idOf = (email) => {
+        let id = made.get(email);
+        if (!id) {
+          id = batchOf.get(email)!.userIds.apply((ids) => String(ids[email]));
+          made.set(email, id);
+        }
+        return id;
+      };
       const grouped: Record<string, DomoUserArgs>[] = Array.from({ length: batches }, () => ({}));
       for (const plan of plans) {
         grouped[batchIndex(plan.email, batches)]![plan.email] = {
@@ -159,11 +171,14 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
           },
         );
         batchList.push(batch);
-        for (const email of Object.keys(members)) {
-          memberIds[email] = batch.userIds.apply((ids) => String(ids[email]));
-        }
+        for (const email of Object.keys(members)) batchOf.set(email, batch);
       });
+      // Straight from the batches' outputs (unknown in a preview of a batch's update).
+      this.userIds = pulumi
+        .all(batchList.map((b) => b.userIds))
+        .apply((maps) => maps.reduce<Record<string, number>>((all, ids) => Object.assign(all, ids), {}));
     } else {
+      const memberIds: Record<string, pulumi.Output<string>> = {};
       for (const plan of plans) {
         const user = new DomoUser(plan.name, plan.args, {
           ...args.userOptions,
@@ -178,21 +193,21 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
         users[plan.email] = user;
         memberIds[plan.email] = user.id;
       }
+      idOf = (email) => memberIds[email]!;
+      const emails = Object.keys(memberIds);
+      // From each user's resource id, not its userId output: in a preview of an update a dynamic
+      // resource's outputs are unknown but its id is known, so the stack output stays known.
+      this.userIds = pulumi
+        .all(emails.map((email) => userIdOf(memberIds[email]!)))
+        .apply((ids) => Object.fromEntries(emails.map((email, i) => [email, ids[i]!])));
     }
     this.users = users;
     this.batches = batchList;
-    this.groups = this.declareGroups(declared.groups, declared.users, memberIds, opts);
+    this.groups = this.declareGroups(declared.groups, declared.users, idOf, opts);
     const groupNames = Object.keys(this.groups);
     this.groupIds = pulumi
       .all(groupNames.map((g) => this.groups[g]!.id))
       .apply((ids) => Object.fromEntries(groupNames.map((g, i) => [g, Number(ids[i])])));
-    const emails = Object.keys(memberIds);
-    // From each user's resource id, not its userId output: in a preview of an update a dynamic
-    // resource's outputs are unknown but its id is known, so the stack output stays known
-    // (in bulk mode it comes from the batches' outputs, unknown in a preview of their update).
-    this.userIds = pulumi
-      .all(emails.map((email) => userIdOf(memberIds[email]!)))
-      .apply((ids) => Object.fromEntries(emails.map((email, i) => [email, ids[i]!])));
     this.registerOutputs({ userIds: this.userIds, groupIds: this.groupIds });
   }
 
@@ -204,7 +219,7 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
   private declareGroups(
     groups: readonly DeclaredGroup[],
     declared: readonly DeclaredUser[],
-    users: Readonly<Record<string, pulumi.Output<string>>>,
+    idOf: (email: string) => pulumi.Output<string>,
     opts: pulumi.ComponentResourceOptions,
   ): Record<string, DomoGroup> {
     const out: Record<string, DomoGroup> = {};
@@ -236,14 +251,14 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
       if (g.members === "authoritative") {
         new DomoGroupMembers(
           names.members,
-          { groupId: group.id, userIds: members.map((email) => users[email]!) },
+          { groupId: group.id, userIds: members.map(idOf) },
           { ...common, aliases: names.membersAliases },
         );
       } else {
         for (const email of members) {
           new DomoGroupMembership(
             names.member(email),
-            { groupId: group.id, userId: users[email]! },
+            { groupId: group.id, userId: idOf(email) },
             { ...common, aliases: names.memberAliases(email) },
           );
         }
