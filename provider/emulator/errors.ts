@@ -35,6 +35,12 @@ export function gatewayError(status: number, message: string, path: string): Gat
   return { status, statusReason: statusReason(status), message, path, toe: newToe() };
 }
 
+/**
+ * Domo's other answer to a rate limit (seen in the wild: openstax/domo#142): 403 with a bare
+ * `{"message"}` body, no gateway fields, no trace id.
+ */
+export const RATE_LIMIT_403_MESSAGE = "API Rate limit reached.";
+
 /** Thrown by route handlers for any API-level refusal; the server renders it as the gateway shape. */
 export class ApiError extends Error {
   constructor(

@@ -57,6 +57,13 @@ export const BehaviourSchema = z.object({
   addMissingUserStatus: z.union([z.literal(400), z.literal(404)]).default(404),
   /** `GET /v1/groups/{id}/users` without `limit`: that many ids, or every member ("all"). */
   groupUsersDefaultLimit: z.union([z.int().min(1).max(500), z.literal("all")]).default(50),
+
+  // ---- gateway ----
+  /**
+   * How rate limits are answered (the `rateLimit` option's and injected 429 faults): 429 in the
+   * gateway shape, or 403 `{"message":"API Rate limit reached."}` as Domo has also been seen to.
+   */
+  rateLimitStatus: z.union([z.literal(429), z.literal(403)]).default(429),
 });
 export type Behaviour = z.infer<typeof BehaviourSchema>;
 export const BehaviourPatchSchema = BehaviourSchema.partial();

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { handleAdmin } from "./admin";
 import { bearerToken, TokenService } from "./auth";
-import { ApiError, gatewayError, OAuthError } from "./errors";
+import { ApiError, gatewayError, OAuthError, RATE_LIMIT_403_MESSAGE } from "./errors";
 import { type FaultControls, type FaultDecision, FaultRegistry } from "./faults";
 import { type ApiResponse, readBody, writeResponse } from "./http";
 import { Metrics, type RequestLogEntry } from "./metrics";
@@ -73,6 +73,22 @@ function errorResponse(error: unknown, path: string): ApiResponse {
   }
   const message = error instanceof Error ? error.message : String(error);
   return { status: 500, body: gatewayError(500, `Internal emulator error: ${message}`, path) };
+}
+
+/**
+ * A rate-limit refusal in the shape the behaviour asks for: 429 in the gateway shape with
+ * `headers`, or 403 `{"message":"API Rate limit reached."}` with only `headers403`.
+ */
+function rateLimited(
+  behaviour: Behaviour,
+  path: string,
+  message: string,
+  headers: Record<string, string>,
+  headers403: Record<string, string>,
+): ApiResponse {
+  return behaviour.rateLimitStatus === 403
+    ? { status: 403, body: { message: RATE_LIMIT_403_MESSAGE }, headers: headers403 }
+    : { status: 429, body: gatewayError(429, message, path), headers };
 }
 
 export async function startEmulator(input: EmulatorOptionsInput = {}): Promise<RunningEmulator> {
@@ -183,11 +199,8 @@ export async function startEmulator(input: EmulatorOptionsInput = {}): Promise<R
     const body = await readBody(req);
     if (bucket !== undefined && !bucket.tryTake()) {
       labels.push("rateLimit");
-      send({
-        status: 429,
-        body: gatewayError(429, "Rate limit exceeded", path),
-        headers: bucket.retryAfterHeader(),
-      });
+      // The 403 shape carries no Retry-After: a 403 is not an answer HTTP attaches one to.
+      send(rateLimited(behaviour, path, "Rate limit exceeded", bucket.retryAfterHeader(), {}));
       return;
     }
     if (match.kind === "notFound") {
@@ -217,7 +230,11 @@ export async function startEmulator(input: EmulatorOptionsInput = {}): Promise<R
     if (fault?.kind === "status") {
       const headers: Record<string, string> = {};
       if (fault.retryAfter !== undefined) headers["Retry-After"] = String(fault.retryAfter);
-      send({ status: fault.status, body: gatewayError(fault.status, "Injected fault", path), headers });
+      send(
+        fault.status === 429
+          ? rateLimited(behaviour, path, "Injected fault", headers, headers)
+          : { status: fault.status, body: gatewayError(fault.status, "Injected fault", path), headers },
+      );
       return;
     }
     if (fault?.kind === "expireToken" && bearer !== undefined) tokens.revoke(bearer);

@@ -168,6 +168,78 @@ describe("emulator: rate limit", () => {
     assert.equal((await admin(emulator, "GET", "/counters")).status, 200, "admin is never throttled");
   });
 
+  it("answers the bucket's refusals as 403 {message} with rateLimitStatus: 403, without Retry-After", async () => {
+    const emulator = await start({
+      rateLimit: { requestsPerSecond: 1, burst: 3 },
+      behaviour: { rateLimitStatus: 403 },
+    });
+    const api = await Api.connect(emulator);
+    const replies = [];
+    for (let i = 0; i < 3; i++) replies.push(await api.get("/v1/users"));
+    assert.deepEqual(
+      replies.map((r) => r.status),
+      [200, 200, 403],
+    );
+    const refused = replies[2] ?? assert.fail();
+    assert.equal(refused.text, '{"message":"API Rate limit reached."}');
+    assert.equal(refused.headers.get("retry-after"), null, "even with rateLimit.retryAfter: seconds");
+    assert.deepEqual(
+      [emulator.requestLog().at(-1)?.status, emulator.requestLog().at(-1)?.fault],
+      [403, "rateLimit"],
+    );
+    const token = await requestToken(emulator);
+    assert.deepEqual([token.status, token.json], [403, { message: "API Rate limit reached." }]);
+  });
+
+  it("answers injected 429 faults as 403 {message} with rateLimitStatus: 403, other faults unchanged", async () => {
+    const emulator = await start({ behaviour: { rateLimitStatus: 403 } });
+    const api = await Api.connect(emulator);
+    emulator.faults.add({ kind: "status", status: 429, retryAfter: 2, count: 1 });
+    emulator.faults.add({ kind: "status", status: 429, count: 1 });
+    emulator.faults.add({ kind: "status", status: 503, count: 1 });
+    const [withHeader, without, unavailable] = [
+      await api.get("/v1/users"),
+      await api.get("/v1/users"),
+      await api.get("/v1/users"),
+    ];
+    assert.deepEqual([withHeader.status, withHeader.json], [403, { message: "API Rate limit reached." }]);
+    assert.equal(withHeader.headers.get("retry-after"), "2", "the fault's own Retry-After is kept");
+    assert.deepEqual([without.status, without.json], [403, { message: "API Rate limit reached." }]);
+    assert.equal(without.headers.get("retry-after"), null);
+    assert.equal(unavailable.status, 503);
+    assert.equal(as.gateway(unavailable).message, "Injected fault");
+    assert.deepEqual(
+      emulator
+        .requestLog()
+        .filter((e) => e.fault)
+        .map((e) => [e.status, e.fault]),
+      [
+        [403, "status:429"],
+        [403, "status:429"],
+        [503, "status:503"],
+      ],
+    );
+    assert.equal((await api.get("/v1/users")).status, 200);
+  });
+
+  it("switches rateLimitStatus at run time (setBehaviour, POST /__admin/behaviour) and refuses other values", async () => {
+    const emulator = await start();
+    const api = await Api.connect(emulator);
+    assert.equal(emulator.behaviour().rateLimitStatus, 429, "429 by default");
+    const refusal = async () => {
+      emulator.faults.add({ kind: "status", status: 429, count: 1 });
+      return (await api.get("/v1/users")).status;
+    };
+    assert.equal(await refusal(), 429);
+    emulator.setBehaviour({ rateLimitStatus: 403 });
+    assert.equal(await refusal(), 403);
+    const patched = await admin(emulator, "POST", "/behaviour", { rateLimitStatus: 429 });
+    assert.equal(as.object(patched).rateLimitStatus, 429);
+    assert.equal(await refusal(), 429);
+    assert.equal((await admin(emulator, "POST", "/behaviour", { rateLimitStatus: 418 })).status, 400);
+    assert.equal(emulator.behaviour().rateLimitStatus, 429);
+  });
+
   it("omits Retry-After when rateLimit.retryAfter is none", async () => {
     const emulator = await start({ rateLimit: { requestsPerSecond: 1, burst: 1, retryAfter: "none" } });
     await requestToken(emulator);
