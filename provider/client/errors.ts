@@ -100,6 +100,22 @@ export function kindForStatus(status: number): DomoErrorKind {
   return "rejected";
 }
 
+/**
+ * What a 403 says when it is a rate limit: Domo has been seen answering one with
+ * 403 {"message":"API Rate limit reached."} instead of 429. Case, spacing, "_" and "-" vary.
+ */
+const rateLimitWording = /rate[\s_-]*limit|too many requests/i;
+
+/**
+ * The one classification of a failed response, by its status and what its body says: a 403
+ * whose text says the rate limit was reached is `rate_limited` (so it is retried exactly as a
+ * 429 is); every other status maps as kindForStatus says.
+ */
+export function kindForResponse(status: number, said: string | undefined): DomoErrorKind {
+  if (status === 403 && said !== undefined && rateLimitWording.test(said)) return "rate_limited";
+  return kindForStatus(status);
+}
+
 /** What a person should do about a failed call, by kind. */
 export function adviceFor(kind: DomoErrorKind): string {
   switch (kind) {

@@ -18,7 +18,7 @@ export interface RetryPolicy {
   readonly maxRetryAfterMs: number;
   /** One overall budget for a call, its retries included (settings.deadlineMs). */
   readonly deadlineMs: number;
-  /** Kinds retried whatever the request: Domo refused it before doing anything (429). */
+  /** Kinds retried whatever the request: Domo refused it before doing anything (429, or a 403 saying "rate limit"). */
   readonly alwaysRetryable: readonly DomoErrorKind[];
   /** Kinds retried only when repeating the request is safe (5xx, network, timeout). */
   readonly idempotentRetryable: readonly DomoErrorKind[];

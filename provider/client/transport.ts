@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { ClientSettings } from "./config";
-import { adviceFor, DomoError, kindForStatus } from "./errors";
+import { adviceFor, DomoError, kindForResponse } from "./errors";
 import { defaultFetch, type FetchLike, type FetchResponse } from "./fetch";
 import type { RequestLimiter } from "./limiter";
 import type { DebugLog, Redactor } from "./log";
@@ -18,7 +18,7 @@ export interface RequestOptions<T> {
   /**
    * Whether repeating the request is safe after a 5xx or a network failure. Defaults to true
    * for GET/PUT/DELETE and false for POST, whose lost response may hide a committed create.
-   * 429 is always retried: Domo refused it before doing anything.
+   * A rate limit (429, or a 403 that says so) is always retried: Domo refused it before doing anything.
    */
   idempotent?: boolean;
 }
@@ -224,18 +224,23 @@ export function errorFromResponse(
 ): DomoError {
   let detail: string | undefined;
   let toe: string | undefined;
+  // What the body says, to tell a rate limit answered as 403 from a permission error: the
+  // message and error fields of Domo's JSON, or else the raw text (a proxy's page, say).
+  let says = text.slice(0, 1000);
   try {
     const parsed = gatewayErrorSchema.safeParse(JSON.parse(text));
     if (parsed.success) {
-      detail =
-        parsed.data.message ?? parsed.data.error_description ?? parsed.data.statusReason ?? parsed.data.error;
+      const { message, error_description, statusReason, error } = parsed.data;
+      detail = message ?? error_description ?? statusReason ?? error;
       toe = parsed.data.toe;
+      says = [message, error, error_description].filter((s) => s !== undefined).join(" ");
     }
   } catch {
-    // Not JSON (a proxy's HTML page, say): the status alone must do.
+    // Not JSON (a proxy's HTML page, say): the status and the raw text must do.
   }
-  const kind = kindForStatus(status);
-  const said = detail ? `Domo said: ${redact(detail).slice(0, 300)}. ` : "";
+  const kind = kindForResponse(status, says);
+  const shown = detail === undefined ? "" : redact(detail).slice(0, 300);
+  const said = shown ? `Domo said: ${shown}${/[.!?]$/.test(shown) ? "" : "."} ` : "";
   return new DomoError({ kind, status, method, path, toe, message: `${said}${adviceFor(kind)}` });
 }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { parseClientSettings } from "../../provider/client";
+import { kindForResponse, parseClientSettings } from "../../provider/client";
 import { isRetryable, type RetryClock, retryDelay, retryPolicy } from "../../provider/client/retry";
+import { errorFromResponse } from "../../provider/client/transport";
 
 describe("retry policy", () => {
   const settings = parseClientSettings({
@@ -28,6 +29,45 @@ describe("retry policy", () => {
     for (const kind of ["auth", "forbidden", "not_found", "conflict", "rejected"] as const) {
       assert.equal(isRetryable(policy, kind, true), false, kind);
     }
+  });
+
+  it("classifies a 403 that says the rate limit was reached as rate_limited, retried as a 429", () => {
+    const saysRateLimit = [
+      JSON.stringify({ message: "API Rate limit reached." }),
+      '{"message":"API Rate limit reached.}', // as quoted in the wild: not even JSON
+      "API Rate limit reached.",
+      JSON.stringify({ status: 403, statusReason: "Forbidden", message: "RATE-LIMIT exceeded", toe: "T" }),
+      JSON.stringify({ error: "rate_limit_exceeded" }),
+      JSON.stringify({ message: "Forbidden", error_description: "ratelimit hit" }),
+      JSON.stringify({ message: "Too Many Requests" }),
+    ];
+    for (const body of saysRateLimit) {
+      const e = errorFromResponse("GET", "/v1/users/1", 403, body);
+      assert.equal(e.kind, "rate_limited", body);
+      assert.equal(e.status, 403);
+      assert.equal(isRetryable(policy, e.kind, false), true, "even for a POST, as a 429 is");
+      assert.match(e.message, /Domo kept rate limiting/);
+    }
+    assert.equal(
+      errorFromResponse("GET", "/p", 403, '{"message":"API Rate limit reached."}').message,
+      "Domo said: API Rate limit reached. Domo kept rate limiting after all retries: lower domo:requestsPerSecond or `pulumi up --parallel`. (GET /p -> 403)",
+    );
+    const permission = [
+      JSON.stringify({ status: 403, message: "The access token does not have the user scope" }),
+      JSON.stringify({ statusReason: "rate limit" }), // a reason phrase is the status's, not the body's say
+      "",
+      "<html><body>Forbidden</body></html>",
+    ];
+    for (const body of permission) {
+      const e = errorFromResponse("GET", "/v1/users/1", 403, body);
+      assert.equal(e.kind, "forbidden", body);
+      assert.equal(isRetryable(policy, e.kind, true), false);
+    }
+    // Only a 403 is read for it: other statuses keep their kind whatever they say.
+    assert.equal(kindForResponse(401, "rate limit"), "auth");
+    assert.equal(kindForResponse(400, "rate limit"), "rejected");
+    assert.equal(kindForResponse(429, undefined), "rate_limited");
+    assert.equal(kindForResponse(403, undefined), "forbidden");
   });
 
   it("waits what Retry-After says, in seconds or as an HTTP date", () => {

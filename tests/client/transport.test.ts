@@ -3,6 +3,7 @@ import nodeFetch, { Response } from "node-fetch";
 import sinon from "sinon";
 import { DomoClient, type DomoClientOptions, type DomoError, type FetchLike } from "../../provider/client";
 import { defaultRetryTiming } from "../../provider/client/retry";
+import { type RunningEmulator, startEmulator } from "../../provider/emulator";
 import { drive, type FakeClock, fakeClock } from "../support/clock";
 import { ScriptedServer, testSecret } from "../support/scripted-server";
 
@@ -418,5 +419,147 @@ describe("Domo client transport", () => {
       () => new DomoClient({ clientId: "x", clientSecret: "y", requestsPerSecond: -1 }),
       (e: DomoError) => /requestsPerSecond/.test(e.message),
     );
+  });
+});
+
+describe("Domo client: a rate limit answered as 403, against the emulator", () => {
+  let emu: RunningEmulator;
+  let clock: FakeClock;
+  let logLines: string[];
+
+  /** The emulator's rate limits in one shape: 429 (gateway body) or 403 {"message":"API Rate limit reached."}. */
+  async function emulator(rateLimitStatus: 429 | 403): Promise<RunningEmulator> {
+    emu = await startEmulator({ behaviour: { rateLimitStatus } });
+    return emu;
+  }
+
+  function client(overrides: Record<string, unknown> = {}): DomoClient {
+    return new DomoClient(
+      {
+        apiHost: emu.url,
+        clientId: emu.credentials.clientId,
+        clientSecret: emu.credentials.clientSecret,
+        requestsPerSecond: 1000,
+        debug: true,
+        ...overrides,
+      },
+      { logSink: (line) => logLines.push(line), random: () => 0.5 },
+    );
+  }
+
+  /** What the retry loop decided, attempt by attempt: its "retrying in N ms" lines. */
+  const waits = () =>
+    logLines.filter((l) => /retrying in/.test(l)).map((l) => l.replace(/^\[pulumi-domo\] /, ""));
+  const statuses = (route: string) =>
+    emu
+      .requestLog()
+      .filter((e) => e.route === route)
+      .map((e) => e.status);
+
+  beforeEach(() => {
+    logLines = [];
+    clock = fakeClock();
+  });
+
+  afterEach(async () => {
+    clock.restore();
+    await emu?.close();
+  });
+
+  it("retries a 403 rate limit exactly as a 429: same attempts, same waits, then succeeds", async () => {
+    const seen: Record<number, { waits: string[]; statuses: number[] }> = {};
+    for (const shape of [429, 403] as const) {
+      logLines = [];
+      await emulator(shape);
+      emu.faults.add({ route: "GET /v1/users/{id}", kind: "status", status: 429, count: 3 });
+      const got = await drive(clock, client().users.get(emu.adminUserId));
+      assert.equal(got?.id, emu.adminUserId);
+      seen[shape] = { waits: waits(), statuses: statuses("GET /v1/users/{id}") };
+      await emu.close();
+    }
+    assert.deepEqual(seen[403]?.statuses, [403, 403, 403, 200]);
+    assert.deepEqual(seen[429]?.statuses, [429, 429, 429, 200]);
+    // random() = 0.5: half of 250, 500 and 1000 ms, whichever status the rate limit came as.
+    assert.deepEqual(seen[403]?.waits, [
+      `GET /v1/users/${emu.adminUserId} attempt 1 failed (rate_limited); retrying in 125 ms`,
+      `GET /v1/users/${emu.adminUserId} attempt 2 failed (rate_limited); retrying in 250 ms`,
+      `GET /v1/users/${emu.adminUserId} attempt 3 failed (rate_limited); retrying in 500 ms`,
+    ]);
+    assert.deepEqual(seen[403]?.waits, seen[429]?.waits);
+  });
+
+  it("honours a Retry-After sent with the 403", async () => {
+    await emulator(403);
+    emu.faults.add({ route: "GET /v1/users/{id}", kind: "status", status: 429, retryAfter: 3, count: 1 });
+    await drive(clock, client().users.get(emu.adminUserId));
+    assert.deepEqual(waits(), [
+      `GET /v1/users/${emu.adminUserId} attempt 1 failed (rate_limited); retrying in 3000 ms`,
+    ]);
+    const [first, second] = emu.requestLog().filter((e) => e.route === "GET /v1/users/{id}");
+    assert.equal(first?.status, 403);
+    assert.ok(first && second && second.at - first.at >= 3000, "waited what Retry-After said");
+  });
+
+  for (const shape of [429, 403] as const) {
+    it(`gives up after maxRetries on a ${shape} rate limit, saying rate limit, not permission`, async () => {
+      await emulator(shape);
+      emu.faults.add({ route: "GET /v1/users/{id}", kind: "status", status: 429 });
+      await assert.rejects(drive(clock, client({ maxRetries: 2 }).users.get(1)), (e: DomoError) => {
+        assert.equal(e.kind, "rate_limited");
+        assert.equal(e.status, shape);
+        assert.equal(e.attempts, 3);
+        assert.match(e.message, /^Gave up after 3 attempt\(s\): /);
+        assert.match(e.message, /Domo kept rate limiting after all retries: lower domo:requestsPerSecond/);
+        assert.doesNotMatch(e.message, /scope|permission/);
+        if (shape === 403) assert.match(e.message, /Domo said: API Rate limit reached\. Domo kept/);
+        return true;
+      });
+      assert.equal(emu.counters()["GET /v1/users/{id}"], 3);
+    });
+
+    it(`stops when the next wait would pass the deadline on a ${shape} rate limit`, async () => {
+      await emulator(shape);
+      emu.faults.add({ route: "GET /v1/users/{id}", kind: "status", status: 429, retryAfter: 50 });
+      const c = client({ maxRetries: 6, deadlineMs: 120_000 });
+      await assert.rejects(drive(clock, c.users.get(1), 1000), (e: DomoError) => {
+        assert.equal(e.kind, "rate_limited");
+        assert.equal(e.attempts, 3, "at 0, 50 and 100 s; a fourth at 150 s would pass 120 s");
+        assert.match(e.message, /deadline/);
+        return true;
+      });
+      assert.equal(emu.counters()["GET /v1/users/{id}"], 3);
+    });
+  }
+
+  it("retries a 403 rate limit at the token endpoint too", async () => {
+    await emulator(403);
+    emu.faults.add({ route: "POST /oauth/token", kind: "status", status: 429, count: 2 });
+    const got = await drive(clock, client().users.get(emu.adminUserId));
+    assert.equal(got?.id, emu.adminUserId);
+    assert.deepEqual(statuses("POST /oauth/token"), [403, 403, 200]);
+    assert.deepEqual(
+      logLines
+        .filter((l) => l.includes("/oauth/token failed"))
+        .map((l) => l.replace(/^\[pulumi-domo\] /, "")),
+      [
+        "POST /oauth/token failed (rate_limited); retrying in 125 ms",
+        "POST /oauth/token failed (rate_limited); retrying in 250 ms",
+      ],
+    );
+  });
+
+  it("fails a plain 403 (a token without the user scope) at once, with one attempt", async () => {
+    await emulator(403);
+    await assert.rejects(drive(clock, client({ scope: "data" }).users.get(1)), (e: DomoError) => {
+      assert.equal(e.kind, "forbidden");
+      assert.equal(e.status, 403);
+      assert.equal(e.attempts, 1);
+      assert.match(e.message, /Domo said: The access token does not have the user scope\. /);
+      assert.match(e.message, /'user' scope/);
+      assert.doesNotMatch(e.message, /rate limit/i);
+      return true;
+    });
+    assert.equal(emu.counters()["GET /v1/users/{id}"], 1);
+    assert.deepEqual(waits(), []);
   });
 });
