@@ -26,13 +26,19 @@ export function judgeRemovals(
 ): MassDeletionVerdict {
   const keep = new Set(next);
   const removed = previous.filter((e) => !keep.has(e)).sort();
-  if (removed.length === 0 || policy.allowMassDeletion) return { removed, refused: false };
-  const refused =
-    policy.maxDeletes !== undefined
-      ? removed.length > policy.maxDeletes
-      : (removed.length === previous.length && previous.length >= 2) ||
-        (removed.length > 5 && removed.length * 10 > previous.length);
-  return { removed, refused };
+  return { removed, refused: exceedsGuard(removed.length, previous.length, policy) };
+}
+
+/**
+ * The threshold itself, for accounts and groups alike: removing `removed` of `previous` is too
+ * many unless allowed (every one of two or more, or more than 5 and more than 10%; or more
+ * than `maxDeletes` when set).
+ */
+export function exceedsGuard(removed: number, previous: number, policy: MassDeletionPolicy): boolean {
+  if (removed === 0 || policy.allowMassDeletion) return false;
+  return policy.maxDeletes !== undefined
+    ? removed > policy.maxDeletes
+    : (removed === previous && previous >= 2) || (removed > 5 && removed * 10 > previous);
 }
 
 /** The check failure a person reads in `pulumi preview`. */

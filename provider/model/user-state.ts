@@ -46,7 +46,7 @@ function optionalEach<T extends Record<string, z.ZodType>>(
 
 const storedSettingsShape = Object.fromEntries(
   storedSettingFields.map((f) => [f, userSettingsShape[f]]),
-) as Omit<typeof userSettingsShape, "importId" | "allowEmailChange">;
+) as Omit<typeof userSettingsShape, "importId" | "allowEmailChange" | "formerEmails">;
 
 /**
  * The outputs a DomoUser keeps in Pulumi state: the id, Domo's live fields as last seen, the

@@ -172,6 +172,19 @@ export const userSettingsShape = {
    * a mistyped id must not turn someone else's account into this person's.
    */
   allowEmailChange: z.boolean({ error: "allowEmailChange must be true or false" }).default(false),
+  /**
+   * The emails this person's account had before (a marriage, a typo fixed, a domain move): the
+   * explicit statement "same person, new email". A users directory keeps the account's
+   * resource through the change (one PUT of the new email, no create, no delete), and a create
+   * finds the account under a former email and takes it over instead of making a second one.
+   * Compared without case; never stored, never causes an update.
+   */
+  formerEmails: z
+    .array(email("formerEmails[]"), {
+      error: (iss) =>
+        `formerEmails must be a list of the emails this person had before, got ${typeName(iss.input)}`,
+    })
+    .optional(),
   deletionPolicy: z
     .enum(deletionPolicies, {
       error: `deletionPolicy must be "delete" (remove the account when the resource goes) or "retain" (leave it in Domo)`,
@@ -195,12 +208,15 @@ export const createTimeSettings: ReadonlySet<UserSettingField> = new Set([
   "adoptExisting",
   "importId",
   "allowEmailChange",
+  "formerEmails",
 ]);
 /**
- * Settings the state keeps. importId and allowEmailChange matter to one create only and are
+ * Settings the state keeps. importId, allowEmailChange and formerEmails matter to one create only and are
  * not stored (sendInvite and adoptExisting are, as the first release stored them).
  */
-export const storedSettingFields = settingFields.filter((f) => f !== "importId" && f !== "allowEmailChange");
+export const storedSettingFields = settingFields.filter(
+  (f) => f !== "importId" && f !== "allowEmailChange" && f !== "formerEmails",
+);
 export type StoredSettings = Pick<UserDeclaration, (typeof storedSettingFields)[number]>;
 
 /**
@@ -270,6 +286,22 @@ export const userDeclarationSchema = z
           "allowEmailChange only applies to a takeover by id (importId, or id: in a users file); remove it",
       });
     }
+    const formers = value.formerEmails ?? [];
+    formers.forEach((former, i) => {
+      if (former === value.email) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["formerEmails", i],
+          message: `formerEmails lists the current email ${value.email}; list only the emails this person had before`,
+        });
+      } else if (formers.indexOf(former) !== i) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["formerEmails", i],
+          message: `formerEmails lists ${former} twice (emails are compared without case)`,
+        });
+      }
+    });
     if (value.alternateEmail !== undefined && value.alternateEmail === value.email) {
       ctx.addIssue({
         code: "custom",

@@ -233,6 +233,16 @@ export function validateDocument(
         );
       } else seenEmails.set(email, { index, line });
     }
+    // A former email is this person's: another entry may not have it, as its email or a former one.
+    entry?.declaration.formerEmails?.forEach((former, i) => {
+      const first = seenEmails.get(former);
+      if (first) {
+        report(
+          ["users", index, "formerEmails", i],
+          `formerEmails lists ${former}, which ${where(file, first)} declares too: one email, one person. Remove it from one of the two entries`,
+        );
+      } else seenEmails.set(former, { index, line });
+    });
     const id = entry?.id;
     if (id !== undefined) {
       const first = seenIds.get(id);
@@ -308,6 +318,21 @@ function validateGroups(
       return;
     }
     seenNames.set(key, { index, line });
+    let formersOk = true;
+    group.formerNames?.forEach((former, i) => {
+      const formerKey = groupNameKey(former);
+      const first = seenNames.get(formerKey);
+      if (formerKey === "default" || first) {
+        report(
+          [...base, "formerNames", i],
+          formerKey === "default"
+            ? "formerNames lists Domo's Default group: it is never renamed; remove it"
+            : `formerNames lists ${JSON.stringify(former)}, a name ${first!.index === index ? "this group has now" : `also used at ${where(file, first!, "groups")}`}: one name, one group; remove it from one of them`,
+        );
+        formersOk = false;
+      } else seenNames.set(formerKey, { index, line });
+    });
+    if (!formersOk) return;
     if (group.id !== undefined) {
       const first = seenIds.get(group.id);
       if (first) {

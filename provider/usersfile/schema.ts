@@ -105,6 +105,16 @@ export const entryFields = [
 const usersFileGroupShape = {
   name: groupProfileShape.name,
   id: domoGroupIdSchema.optional(),
+  /**
+   * The names this group had before in this file: renaming a group keeps its Domo id (one PUT
+   * of the new name), so every page, card, DataSet and PDP policy shared with it keeps it.
+   */
+  formerNames: z
+    .array(groupProfileShape.name, {
+      error: (iss) =>
+        `formerNames must be a list of the names this group had before, got ${describe(iss.input)}`,
+    })
+    .optional(),
   members: z
     .enum(membershipModes, {
       error: `members must be "authoritative" (exactly the users that list this group) or "additive" (at least them)`,

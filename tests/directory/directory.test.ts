@@ -123,12 +123,15 @@ describe("DomoUserDirectory", () => {
     });
   });
 
-  it("registers one DomoUser per entry, as children, named from the email", async () => {
+  it("registers one DomoUser per entry, as children, named from the email (or the id it declares)", async () => {
     const { directory, seen, users } = await build({ users: team });
     assert.deepEqual(
       users.map((u) => u.name),
-      ["user-ada@example.com", "user-bob%2Bdomo@example.com", "user-cy@example.com"],
+      ["user-ada@example.com", "user-cy@example.com", "user-id-1000000042"],
     );
+    // Named by its id, the entry keeps the name it had by email as an alias: no replacement.
+    const bob = seen.find((s) => s.name === "user-id-1000000042");
+    assert.deepEqual(bob?.opts.aliases, [{ name: "user-bob%2Bdomo@example.com" }]);
     for (const s of seen) assert.equal(s.opts.parent, directory);
     const urn = await value(directory.users["cy@example.com"]!.urn);
     assert.equal(
@@ -139,8 +142,8 @@ describe("DomoUserDirectory", () => {
     assert.equal(ada.email, "ada@example.com");
     assert.equal(ada.role, "Admin");
     assert.equal(ada.deletionPolicy, "delete");
-    assert.equal(users[2]!.inputs.roleId, 6);
-    assert.equal(users[2]!.inputs.role, undefined);
+    assert.equal(users[1]!.inputs.roleId, 6);
+    assert.equal(users[1]!.inputs.role, undefined);
   });
 
   it("gives the same names in the registered stack after reordering and recasing", async () => {
@@ -156,8 +159,8 @@ describe("DomoUserDirectory", () => {
       users.map((u) => [u.name, u.importId]),
       [
         ["user-ada@example.com", undefined],
-        ["user-bob%2Bdomo@example.com", "1000000042"],
         ["user-cy@example.com", undefined],
+        ["user-id-1000000042", "1000000042"],
       ],
     );
     assert.deepEqual(
@@ -224,7 +227,7 @@ describe("DomoUserDirectory", () => {
       users.map((u) => [u.name, u.inputs.role, u.inputs.deletionPolicy, u.inputs.timezone, u.importId]),
       [
         ["user-a@x.com", "Participant", "retain", "UTC", undefined],
-        ["user-b@x.com", "Participant", "delete", "UTC", "77"],
+        ["user-id-77", "Participant", "delete", "UTC", "77"],
       ],
     );
   });

@@ -381,13 +381,20 @@ describe("DomoUser provider (direct calls against the emulator)", () => {
           "refused",
           "importId",
           new RegExp(
-            `user ${existing.id}: it is the account of owner@example.com, not someone.else@example.com.*allowEmailChange: true`,
+            `user ${existing.id}: it is the account of owner@example.com, not someone.else@example.com.*add formerEmails: \\[owner@example.com\\]`,
             "s",
           ),
         ),
       );
       assert.equal(writes(emu), 0);
       assert.equal(snapshot(emu), before, "nothing changed in Domo");
+      // The explicit statement: the account's email is one this person had before.
+      const byFormer = await runtime().create(
+        await checked({ ...decl, formerEmails: ["OWNER@example.com"] }),
+      );
+      assert.equal(byFormer.id, String(existing.id));
+      assert.equal(emu.store.getUser(existing.id)?.email, "someone.else@example.com");
+      await emu.store.updateUser(existing.id, { email: "owner@example.com" });
       const taken = await runtime().create(await checked({ ...decl, allowEmailChange: true }));
       assert.equal(taken.id, String(existing.id));
       assert.equal(emu.store.getUser(existing.id)?.email, "someone.else@example.com");

@@ -61,7 +61,7 @@ describe("users file: groups", () => {
     assert.match(byPath["groups[2].name"]?.message ?? "", /Default group is Domo's own/);
     assert.match(
       byPath["groups[3].color"]?.message ?? "",
-      /unknown property "color"; a group accepts name, id, members/,
+      /unknown property "color"; a group accepts name, id, formerNames, members/,
     );
     assert.equal(byPath["users[0].groups[0]"]?.line, 7);
     assert.match(

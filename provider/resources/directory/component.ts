@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { definedOnly, type UserDeclaration } from "../../model";
+import { heldLine, nameHash } from "../../model/directory-identity";
 import type {
   DeclaredGroup,
   DeclaredUser,
@@ -16,8 +17,7 @@ import { DomoDynamicResource } from "../dynamic-resource";
 import { DomoGroup, DomoGroupMembers, DomoGroupMembership } from "../group/resource";
 import { DomoUserBatch } from "../user/batch-resource";
 import { DomoUser, type DomoUserArgs, userIdOf } from "../user/resource";
-
-import { batchCount, batchIndex, batchResourceName, groupResourceNames, userResourceName } from "./naming";
+import { batchCount, batchIndex, batchResourceName, groupResourceNames, userResourceNames } from "./naming";
 
 /** The Pulumi type token. Changing it changes every child's URN: never do. */
 export const domoUserDirectoryType = "domo:index:UserDirectory";
@@ -127,7 +127,28 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
               .sort(),
         allowMassDeletion: args.allowMassDeletion === true,
         ...(args.maxDeletes === undefined ? {} : { maxDeletes: args.maxDeletes }),
-        held: plans.map((p) => p.email).sort(),
+        // Who is who, for the next run: each person's email, declared id, name hash and former
+        // emails; each group's name, id, former names and member count.
+        held: plans
+          .map((p) =>
+            heldLine({
+              email: p.email,
+              id: p.importId === undefined ? undefined : Number(p.importId),
+              nameHash: typeof p.args.name === "string" ? nameHash(p.args.name) : undefined,
+              formerEmails: p.formerEmails,
+            }),
+          )
+          .sort(),
+        groups: declared.groups.map((g) =>
+          definedOnly({
+            name: g.name,
+            id: g.id,
+            formerNames: g.formerNames,
+            members: declared.users.filter((u) => u.groups.includes(g.name)).length,
+            allowDeleteWithMembers: g.allowDeleteWithMembers === true ? true : undefined,
+            retain: g.deletionPolicy === "retain" || retainAll ? true : undefined,
+          }),
+        ),
         layout: mode === "bulk" ? `bulk:${batches}` : "perUser",
       },
       { parent: this },
@@ -182,6 +203,8 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
       for (const plan of plans) {
         const user = new DomoUser(plan.name, plan.args, {
           ...args.userOptions,
+          // The id, or a former email, keeps the person's resource (and so their account).
+          aliases: [...(args.userOptions?.aliases ?? []), ...plan.aliases.map((name) => ({ name }))],
           // After the guard: its check tells the provider process what this directory declares
           // and hands accounts over on a change of mode, before any of these users is created.
           dependsOn: dependencies(args.userOptions?.dependsOn, guard),
@@ -224,7 +247,7 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
   ): Record<string, DomoGroup> {
     const out: Record<string, DomoGroup> = {};
     for (const g of groups) {
-      const names = groupResourceNames(g.name, g.id);
+      const names = groupResourceNames(g.name, g.id, g.formerNames);
       const common = {
         parent: this,
         ...(opts.retainOnDelete === undefined ? {} : { retainOnDelete: opts.retainOnDelete }),
@@ -269,8 +292,12 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
 }
 
 export interface PlannedUser {
-  /** Logical name: from the normalised email only. */
+  /** Logical name: from the declared id, else from the normalised email (see userResourceNames). */
   name: string;
+  /** The names that held this person before: by email when named by id, and by former emails. */
+  aliases: string[];
+  /** The emails the entry says this person had before. */
+  formerEmails: string[];
   email: string;
   args: DomoUserArgs;
   /**
@@ -290,7 +317,11 @@ export function planDirectoryUsers(users: readonly DeclaredUser[]): PlannedUser[
   const plans: PlannedUser[] = [];
   const names = new Map<string, string>();
   for (const user of users) {
-    const name = userResourceName(user.declaration.email);
+    const { name, aliases } = userResourceNames(
+      user.declaration.email,
+      user.id,
+      user.declaration.formerEmails ?? [],
+    );
     const clash = names.get(name);
     // Validation already refuses duplicate emails; this guards the naming's one-to-one promise.
     if (clash !== undefined)
@@ -300,6 +331,8 @@ export function planDirectoryUsers(users: readonly DeclaredUser[]): PlannedUser[
     names.set(name, user.declaration.email);
     plans.push({
       name,
+      aliases,
+      formerEmails: user.declaration.formerEmails ?? [],
       email: user.declaration.email,
       args: userArgs(user.declaration),
       deletes: user.declaration.deletionPolicy === "delete",

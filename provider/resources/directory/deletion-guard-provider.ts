@@ -1,6 +1,17 @@
+import { judgeRemovals, massDeletionMessage } from "../../model/deletion-guard";
+
+import {
+  type EmailChange,
+  type HeldGroup,
+  type HeldPerson,
+  judgeGroups,
+  judgePeople,
+  lookalikeMessage,
+  parseHeldLine,
+  refuseGroupDeletions,
+} from "../../model/directory-identity";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, UpdateResult } from "../user/runtime";
 
-type Rules = typeof import("../../model/deletion-guard");
 type UserRuntimeModule = typeof import("../user/runtime");
 
 /**
@@ -8,53 +19,89 @@ type UserRuntimeModule = typeof import("../user/runtime");
  * directory would delete if their entries went, and whose `check` (so `pulumi preview`, with
  * no call to Domo) fails when a run would delete too many of them. It never talks to Domo.
  *
- * Like the DomoUser provider, this module's whole exports is the object Pulumi serializes:
- * installed from npm it is one `require` of this file; the rules load by package path.
+ * It also remembers who is who (each person's email, declared id and a hash of the name; each
+ * group's name, id and member count), so an email change or a group rename the file states is
+ * the same account or group, and one that looks like a person or group deleted and created
+ * again fails the preview (see model/directory-identity.ts).
+ *
+ * Like the DomoUser provider, this module's whole exports is the object Pulumi serializes
+ * (`__provider` is one `require` of this file); the run's ledger loads by package path.
  */
 const deletionGuardProvider = {
-  rules(): Rules {
-    return require("pulumi-domo/dist/model/deletion-guard.js") as Rules;
-  },
   /**
    * Tells the process's user ledger what the directory declares in this run (so no resource
-   * of the run deletes those accounts, whichever resource held them before) and, when the
-   * directory's layout changed (perUser <-> bulk, the batch count), which accounts it hands
-   * over from the resources that held them to those that declare them now (adopted by email,
-   * no write when their fields match). Registered before the directory's users, so its check
-   * runs before their creates.
+   * of the run deletes those accounts, whichever resource held them before), which accounts
+   * it hands over from the resources that held them to those that declare them now (a change
+   * of mode, batch count or batch: adopted by email, no write when their fields match), and
+   * which emails changed (the new email's create takes the old account over). Registered
+   * before the directory's users, so its check runs before their creates.
    */
-  handOver(olds: PropertyMap, news: PropertyMap): void {
-    const declared = emails(news.held);
-    const before = emails(olds.held);
-    const layoutBefore = typeof olds.layout === "string" ? olds.layout : "perUser";
-    const changed = olds.held !== undefined && layoutBefore !== news.layout;
-    const now = new Set(declared);
+  handOver(olds: PropertyMap, news: PropertyMap, changes: readonly EmailChange[]): void {
+    const next = people(news.held);
+    const before = new Set(people(olds.held).map((p) => p.email));
     const mod = require("pulumi-domo/dist/resources/user/runtime.js") as UserRuntimeModule;
-    mod.sharedUserLedger().declareDirectory(declared, changed ? before.filter((e) => now.has(e)) : []);
+    mod.sharedUserLedger().declareDirectory({
+      // Every email the directory declares, and every email it says a person had before: no
+      // resource of this run deletes those accounts, whichever resource held them.
+      declared: [
+        ...next.map((p) => p.email),
+        ...next.flatMap((p) => p.formerEmails),
+        ...changes.map((c) => c.from),
+      ],
+      ids: next.flatMap((p) => (p.id === undefined ? [] : [p.id])),
+      // Held before and declared now: if another resource of the directory creates it in this
+      // run (a change of mode, of batch count, or of batch), it takes the account over by email.
+      handedOver: next.map((p) => p.email).filter((e) => before.has(e)),
+      changes,
+    });
   },
   async check(olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
-    this.handOver(olds, news);
+    const directory = typeof news.directory === "string" ? news.directory : "The users directory";
+    const identity = judgePeople(people(olds.held), people(news.held));
+    if (identity.lookalikes.length > 0) {
+      return {
+        failures: [{ property: "formerEmails", reason: lookalikeMessage(directory, identity.lookalikes) }],
+      };
+    }
+    this.handOver(olds, news, identity.changes);
+    // A person whose email changed is the same account: their old email is not a deletion.
+    const renamedFrom = identity.changes.map((c) => c.from);
     const previous = emails(olds.accounts);
-    const next = emails(news.accounts);
+    const next = [...emails(news.accounts), ...renamedFrom];
     const policy = {
       allowMassDeletion: news.allowMassDeletion === true,
       maxDeletes: typeof news.maxDeletes === "number" ? news.maxDeletes : undefined,
     };
-    const verdict = this.rules().judgeRemovals(previous, next, policy);
-    if (!verdict.refused) return { inputs: news };
-    const directory = typeof news.directory === "string" ? news.directory : "The users directory";
-    return {
-      failures: [
-        {
-          property: "allowMassDeletion",
-          reason: this.rules().massDeletionMessage(directory, previous.length, verdict.removed),
-        },
-      ],
-    };
+    const verdict = judgeRemovals(previous, next, policy);
+    if (verdict.refused) {
+      return {
+        failures: [
+          {
+            property: "allowMassDeletion",
+            reason: massDeletionMessage(directory, previous.length, verdict.removed),
+          },
+        ],
+      };
+    }
+    const heldGroups = groups(olds.groups);
+    const refusal = refuseGroupDeletions(directory, judgeGroups(heldGroups, groups(news.groups)), {
+      ...policy,
+      previous: heldGroups.length,
+    });
+    if (refusal) return { failures: [refusal] };
+    if (identity.changes.length > 0) {
+      // In the preview's output: the review of a domain move is this line, not N deletions.
+      const shown = identity.changes.slice(0, 10).map((c) => `${c.from} -> ${c.to}`);
+      const more = identity.changes.length > 10 ? `, and ${identity.changes.length - 10} more` : "";
+      notice(
+        `pulumi-domo: ${directory}: ${identity.changes.length} email change(s), each keeping its Domo account (its email updated in place; no account created or deleted): ${shown.join(", ")}${more}`,
+      );
+    }
+    return { inputs: news };
   },
-  // `held` and `layout` never cause an update: the engine stores the new inputs anyway.
+  // `held` and `layout` alone never cause an update: the engine stores the new inputs anyway.
   async diff(_id: string, olds: PropertyMap, news: PropertyMap): Promise<DiffResult> {
-    const same = ["accounts", "allowMassDeletion", "maxDeletes", "directory"].every(
+    const same = ["accounts", "allowMassDeletion", "maxDeletes", "directory", "groups"].every(
       (k) => JSON.stringify(olds[k]) === JSON.stringify(news[k]),
     );
     return { changes: !same, replaces: [], deleteBeforeReplace: false };
@@ -67,6 +114,35 @@ const deletionGuardProvider = {
   },
   async delete(): Promise<void> {},
 };
+
+function people(value: unknown): HeldPerson[] {
+  return emails(value).map(parseHeldLine);
+}
+
+function groups(value: unknown): HeldGroup[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((g): HeldGroup[] => {
+    if (g === null || typeof g !== "object" || typeof (g as { name?: unknown }).name !== "string") return [];
+    const r = g as Record<string, unknown>;
+    return [
+      {
+        name: r.name as string,
+        id: typeof r.id === "number" ? r.id : undefined,
+        formerNames: Array.isArray(r.formerNames)
+          ? r.formerNames.filter((n): n is string => typeof n === "string")
+          : undefined,
+        members: typeof r.members === "number" ? r.members : 0,
+        allowDeleteWithMembers: r.allowDeleteWithMembers === true,
+        retain: r.retain === true,
+      },
+    ];
+  });
+}
+
+/** The provider's stderr: the Pulumi CLI shows it with the resource, in preview too. */
+function notice(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
 
 function emails(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];

@@ -17,6 +17,25 @@ export function userResourceName(email: string): string {
   return `user-${escapeName(normaliseEmail(email))}`;
 }
 
+/**
+ * The logical name of a directory's DomoUser and the aliases that keep its account through a
+ * change of email. With an `id:` the name depends on the id alone: the id is the person, so
+ * changing the entry's email updates the account in place. It carries `user-<email>` as an
+ * alias, so adding an id to an entry the directory created (or a state from before ids named
+ * resources) is no replacement. Each former email is an alias too: the explicit "same person,
+ * new email" of an entry without an id.
+ */
+export function userResourceNames(
+  email: string,
+  id: number | undefined,
+  formerEmails: readonly string[] = [],
+): { name: string; aliases: string[] } {
+  const byEmail = userResourceName(email);
+  const formers = formerEmails.map(userResourceName);
+  if (id === undefined) return { name: byEmail, aliases: formers };
+  return { name: `user-id-${id}`, aliases: [byEmail, ...formers] };
+}
+
 /** The one-to-one escaping of logical names (see userResourceName). */
 export function escapeName(text: string): string {
   let out = "";
@@ -33,12 +52,22 @@ export function escapeName(text: string): string {
  * The logical names of a directory's group and its memberships. With an id they depend on
  * the id alone (so renaming the group in the file renames it in place), and carry the
  * name-based key as an alias (so adding the id to a group the directory created is no
- * replacement). Without an id they depend on the name, compared without case.
+ * replacement). Without an id they depend on the name, compared without case, and each of
+ * the group's `formerNames` is an alias (so a rename stated in the file renames in place).
  */
-export function groupResourceNames(groupName: string, id: number | undefined) {
+export function groupResourceNames(
+  groupName: string,
+  id: number | undefined,
+  formerNames: readonly string[] = [],
+) {
   const byName = escapeName(groupNameKey(groupName));
   const key = id === undefined ? byName : `id-${id}`;
-  const alias = (suffix: string) => (id === undefined ? [] : [{ name: `group-${byName}${suffix}` }]);
+  // A former name is the explicit "renamed": the resources it named before are these ones.
+  const previous = [
+    ...(id === undefined ? [] : [byName]),
+    ...formerNames.map((n) => escapeName(groupNameKey(n))),
+  ];
+  const alias = (suffix: string) => previous.map((p) => ({ name: `group-${p}${suffix}` }));
   return {
     group: `group-${key}`,
     groupAliases: alias(""),

@@ -85,14 +85,32 @@ export class UserLedger {
    * (no write when its fields match) instead of failing on the existing email.
    */
   readonly handedOver = new Set<string>();
+  /** Domo user ids a directory's entries declare (`id:`): the id is the person. */
+  readonly declaredIds = new Set<number>();
+  /**
+   * Email changes a directory states (formerEmails) or knows by id: new email -> the email the
+   * account had. The new email's create takes that account over (one PUT of the new email).
+   */
+  readonly emailChanges = new Map<string, { from: string; id?: number | undefined }>();
   deletes = 0;
   adminLock: Promise<unknown> = Promise.resolve();
 
-  /** A directory's deletion guard reports what it declares now and, on a layout change, hands over. */
-  declareDirectory(declared: readonly string[], handedOver: readonly string[]): void {
-    for (const e of declared) this.declaredEmails.add(normaliseEmail(e));
-    for (const e of handedOver) this.handedOver.add(normaliseEmail(e));
+  /** A directory's deletion guard reports what it declares now, what it hands over, and email changes. */
+  declareDirectory(directory: DirectoryDeclaration): void {
+    for (const e of directory.declared) this.declaredEmails.add(normaliseEmail(e));
+    for (const e of directory.handedOver) this.handedOver.add(normaliseEmail(e));
+    for (const id of directory.ids ?? []) this.declaredIds.add(id);
+    for (const c of directory.changes ?? [])
+      this.emailChanges.set(normaliseEmail(c.to), { from: normaliseEmail(c.from), id: c.id });
   }
+}
+
+/** What a directory's deletion guard tells the run's ledger (see UserLedger). */
+export interface DirectoryDeclaration {
+  declared: readonly string[];
+  handedOver: readonly string[];
+  ids?: readonly number[];
+  changes?: readonly { from: string; to: string; id?: number | undefined }[];
 }
 
 export interface RuntimeOptions extends DomoClientOptions {
@@ -154,10 +172,12 @@ export class UserProviderRuntime {
     const decl = declaration(inputs);
     const managed = declaredWriteFields(decl);
     const users = this.client.users;
+    const change = this.ledger.emailChanges.get(decl.email);
+    const formers = [...(decl.formerEmails ?? []), ...(change ? [change.from] : [])];
     if (decl.importId !== undefined) {
       // Taking over a known account (the `import` resource option lands here): never create.
       const found = await takeoverById("user", decl.importId, users, noSuchUser, (u) =>
-        emailMismatch(u, decl),
+        emailMismatch(u, decl, formers, change?.id),
       );
       return this.adopt(found, decl, managed, inputs);
     }
@@ -165,6 +185,14 @@ export class UserProviderRuntime {
     if (decl.adoptExisting || this.ledger.handedOver.has(decl.email)) {
       const existing = await users.findByEmail(decl.email);
       if (existing) return this.adopt(existing, decl, managed, inputs);
+    }
+    if (formers.length > 0 && !(await users.findByEmail(decl.email))) {
+      // Same person, new email: the account under a former email is theirs. Take it over (one
+      // PUT of the new email) rather than make a second account and lose the first's history.
+      for (const former of formers) {
+        const existing = await users.findByEmail(former);
+        if (existing) return this.adopt(existing, decl, managed, inputs);
+      }
     }
     let created: DomoUserRecord;
     try {
@@ -228,7 +256,13 @@ export class UserProviderRuntime {
     const who = state.email ? `${state.email} (Domo user ${userId})` : `Domo user ${userId}`;
     if (state.email !== undefined && this.ledger.declaredEmails.has(normaliseEmail(state.email))) {
       this.notice(
-        `pulumi-domo: not deleting ${who}: a DomoUserDirectory of this program still declares that email in this run (it moved to another resource, e.g. between perUser and bulk mode), so only the old resource's record goes and the account stays in Domo.`,
+        `pulumi-domo: not deleting ${who}: a DomoUserDirectory of this program still declares that email (or names it as a person's former email) in this run (it moved to another resource, e.g. between perUser and bulk mode, or the email changed), so only the old resource's record goes and the account stays in Domo.`,
+      );
+      return;
+    }
+    if (this.ledger.declaredIds.has(userId)) {
+      this.notice(
+        `pulumi-domo: not deleting ${who}: a DomoUserDirectory of this program declares that id in this run (the id is the person), so only the old resource's record goes and the account stays in Domo.`,
       );
       return;
     }
@@ -341,12 +375,22 @@ export class UserProviderRuntime {
 const noSuchUser =
   "no such user (or it was deleted). Check the id (`pulumi-domo export` lists every account with its id), or remove the import to create the account";
 
-/** Why a takeover by id must not go ahead: the account is someone else's (unless allowed). */
-function emailMismatch(found: DomoUserRecord, decl: UserDeclaration): string | undefined {
+/**
+ * Why a takeover by id must not go ahead: the account is someone else's. Unless the declaration
+ * says it is the same person under a new email (formerEmails lists the account's email, or
+ * allowEmailChange), or the directory declared this very id for the account before.
+ */
+function emailMismatch(
+  found: DomoUserRecord,
+  decl: UserDeclaration,
+  formers: readonly string[],
+  heldId: number | undefined,
+): string | undefined {
   if (decl.allowEmailChange || sameEmail(found.email, decl.email)) return undefined;
+  if (heldId === found.id || formers.some((f) => sameEmail(found.email, f))) return undefined;
   return (
     `Refusing to take over Domo user ${found.id}: it is the account of ${found.email ?? "a user without email"}, not ${decl.email}, and taking it over would rewrite that person's email and name. ` +
-    "Check the id (`pulumi-domo export` lists every account with its id). If it really is the same person under a new email, set allowEmailChange: true on this declaration for the takeover"
+    `Check the id (\`pulumi-domo export\` lists every account with its id). If it really is the same person under a new email, add formerEmails: [${found.email ?? "<their email>"}] to this declaration (in a users file, to the entry)`
   );
 }
 
