@@ -21,6 +21,11 @@ export const domoErrorKinds = [
   "invalid_state",
   /** A safety guard refused the change; `field` names the setting that allows it. */
   "refused",
+  /**
+   * Domo refused to delete a user who owns DataSets or DataFlows (see isContentOwnerRefusal):
+   * their content must be transferred in Domo first, or the account kept.
+   */
+  "content_owner",
 ] as const;
 export type DomoErrorKind = (typeof domoErrorKinds)[number];
 
@@ -144,5 +149,37 @@ export function adviceFor(kind: DomoErrorKind): string {
       return "Run `pulumi refresh`, or `pulumi-domo recover` after an interrupted run.";
     case "refused":
       return "Nothing was changed.";
+    case "content_owner":
+      return "Domo does not delete a user who owns DataSets or DataFlows: transfer their content to someone else in Domo, or keep the account with deletionPolicy: retain.";
   }
+}
+
+/** Domo's own words in a failed call's message (after "Domo said: "), or undefined. */
+export function domoSaid(e: DomoError): string | undefined {
+  const prefix = "Domo said: ";
+  if (!e.message.startsWith(prefix)) return undefined;
+  const rest = e.message.slice(prefix.length);
+  const end = rest.lastIndexOf(`. ${adviceFor(e.kind)}`);
+  return end >= 0 ? rest.slice(0, end) : undefined;
+}
+
+/** What Domo's refusal names: the content a user owns… */
+const ownedContent = /\b(?:data[\s_-]*(?:sets?|flows?)|content)\b/i;
+/** …and that it is about owning it. */
+const ownership = /\b(?:own(?:s|ed|er|ers|ership|ing)?|transfer(?:s|red|ring)?|reassign(?:s|ed|ing)?)\b/i;
+
+/**
+ * Whether a failed call is Domo refusing to delete a user who owns DataSets or DataFlows. Its
+ * answer is not documented: a 4xx (the emulator says 400, or 409 by switch; 403 and 422 are
+ * plausible too) whose message names the content (DataSets, DataFlows, data flow, content) and
+ * its ownership (owns, owner, ownership, transfer, reassign), in any case. A refusal for another
+ * reason (the last Admin, a missing scope) or a rate limit never matches.
+ */
+export function isContentOwnerRefusal(e: unknown): e is DomoError {
+  if (!isDomoError(e)) return false;
+  if (e.kind === "content_owner") return true;
+  if (e.kind !== "rejected" && e.kind !== "conflict" && e.kind !== "forbidden") return false;
+  if (e.status !== undefined && (e.status < 400 || e.status > 499)) return false;
+  const said = domoSaid(e) ?? e.message;
+  return ownedContent.test(said) && ownership.test(said);
 }

@@ -117,6 +117,7 @@ describe("errors.ts: kinds, messages, advice", () => {
       invalid_settings: /^Fix the setting and run again\.$/,
       invalid_state: /^Run `pulumi refresh`, or `pulumi-domo recover` after an interrupted run\.$/,
       refused: /^Nothing was changed\.$/,
+      content_owner: /owns DataSets or DataFlows: transfer their content .* deletionPolicy: retain\.$/,
     };
     for (const kind of domoErrorKinds) assert.match(adviceFor(kind), advice[kind], kind);
   });

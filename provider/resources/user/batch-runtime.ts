@@ -2,6 +2,12 @@ import { DomoError } from "../../client/errors";
 import { normaliseEmail, omitDefaultSettings, readOnlyShape, unknownValue } from "../../model";
 import { inPlace } from "../engine";
 import {
+  ContentOwnerError,
+  contentOwnerMessage,
+  type DeleteOutcome,
+  type RefusedOwner,
+} from "./content-owner";
+import {
   type CheckResult,
   type CreateResult,
   type DiffResult,
@@ -19,19 +25,73 @@ import {
  * did not) instead of losing them, so the next `up` continues where this one stopped.
  */
 export class PartialBatchError extends Error {
+  /**
+   * One line per failed user, and one for all the users Domo refused to delete (who, why, the
+   * ways out): what the engine shows of a partial failure.
+   */
+  readonly reasons: string[];
+
+  /**
+   * @param reasons the failed users, one line each, but for…
+   * @param owners …those Domo refused to delete because they own DataSets or DataFlows: they
+   *   stay in the state until their content is transferred or they are retained
+   */
   constructor(
     readonly id: string,
     readonly properties: PropertyMap,
-    readonly reasons: string[],
+    reasons: string[],
     total: number,
+    readonly owners: readonly RefusedOwner[] = [],
+    /** Domo's answer to one of the refused deletes, as evidence. */
+    said?: string,
   ) {
-    const shown = reasons.slice(0, 10).join("; ");
-    const more = reasons.length > 10 ? `; and ${reasons.length - 10} more` : "";
+    const failed = reasons.length + owners.length;
+    const all = [...reasons];
+    if (owners.length > 0) {
+      const converged = total - failed;
+      all.push(
+        contentOwnerMessage({
+          owners,
+          said,
+          outcome:
+            `Nothing of theirs was deleted: ${owners.length === 1 ? "the account stays" : "the accounts stay"} in Domo and in ${id}'s state, so the next \`pulumi up\` tries again` +
+            (converged > 0
+              ? `; the other ${converged} user change(s) of ${id} were made and are recorded`
+              : ""),
+        }),
+      );
+    }
+    const shown = all.slice(0, 10).join("; ");
+    const more = all.length > 10 ? `; and ${all.length - 10} more` : "";
+    const retry = reasons.length > 0 ? "; run `pulumi up` again to continue" : "";
     super(
-      `${reasons.length} of ${total} user change(s) in ${id} failed (the others converged and are recorded; run \`pulumi up\` again to continue): ${shown}${more}`,
+      `${failed} of ${total} user change(s) in ${id} failed (the others converged and are recorded${retry}): ${shown}${more}`,
     );
     this.name = "PartialBatchError";
+    this.reasons = all;
   }
+}
+
+/** What a batch's removals did, for its progress and summary lines. */
+type RemovalTally = Record<DeleteOutcome | "refused" | "failed", number>;
+
+const emptyTally = (): RemovalTally => ({ deleted: 0, retained: 0, kept: 0, gone: 0, refused: 0, failed: 0 });
+
+/**
+ * "120 user(s) left in Domo (deletionPolicy retain), 0 deleted"; "30 user(s) deleted". Only
+ * `deleted` counts accounts Domo deleted in this run; every other user is named for what
+ * happened to them.
+ */
+export function removalSummary(t: RemovalTally): string {
+  const parts: string[] = [];
+  if (t.retained > 0) parts.push(`${t.retained} left in Domo (deletionPolicy retain)`);
+  if (t.kept > 0) parts.push(`${t.kept} left in Domo (another resource of this program holds them now)`);
+  if (t.gone > 0) parts.push(`${t.gone} already gone from Domo (not deleted again)`);
+  if (t.refused > 0) parts.push(`${t.refused} not deleted (Domo refuses: they own DataSets or DataFlows)`);
+  if (t.failed > 0) parts.push(`${t.failed} failed`);
+  parts.push(`${t.deleted} deleted`);
+  parts[0] = (parts[0] ?? "").replace(/^(\d+) /, "$1 user(s) ");
+  return parts.join(", ");
 }
 
 export interface BatchOptions {
@@ -150,23 +210,50 @@ export class UserBatchRuntime {
   async delete(id: string, props: PropertyMap): Promise<void> {
     const before = stateMap(props);
     const work: Work[] = Object.entries(before).map(([email, state]) => ({ kind: "delete", email, state }));
+    const tally = emptyTally();
     const failed: string[] = [];
-    await this.run(id, work, async (w) => {
-      try {
-        await this.users.delete(
-          String((w as { state: PropertyMap }).state.userId),
-          (w as { state: PropertyMap }).state,
-        );
-      } catch (e) {
-        failed.push(`${w.email}: ${message(e)}`);
-      }
+    const owners: RefusedOwner[] = [];
+    let said: string | undefined;
+    await this.run(
+      id,
+      work,
+      async (w) => {
+        const state = (w as { state: PropertyMap }).state;
+        try {
+          tally[await this.users.deleteAccount(String(state.userId), state)]++;
+        } catch (e) {
+          if (e instanceof ContentOwnerError) {
+            tally.refused++;
+            owners.push(e.owner);
+            said ??= e.evidence;
+          } else {
+            tally.failed++;
+            failed.push(`${w.email}: ${message(e)}`);
+          }
+        }
+      },
+      { tally },
+    );
+    if (failed.length === 0 && owners.length === 0) return;
+    // The engine records a delete whole or not at all (a provider's Delete returns no state),
+    // so the users deleted above cannot leave the state now: say so, and what the next run does.
+    const notDeleted = failed.length + owners.length;
+    const gone = tally.deleted + tally.gone;
+    const next =
+      gone === 0
+        ? ""
+        : ` The ${gone} user(s) deleted by now stay listed too: the next \`pulumi destroy\` (or \`pulumi up\` without them) reads each of them as gone from Domo and sends no DELETE for them, so it deletes only what is left (to keep them after all, run \`pulumi up --refresh\`: it recreates them)`;
+    const outcome = `Pulumi records a delete whole or not at all, so ${id} stays in the state with all ${work.length} of its user(s).${next}`;
+    const other =
+      failed.length === 0
+        ? ""
+        : `: ${failed.slice(0, 10).join("; ")}${failed.length > 10 ? `; and ${failed.length - 10} more` : ""}`;
+    throw new DomoError({
+      kind: owners.length > 0 && failed.length === 0 ? "content_owner" : "refused",
+      message:
+        `${notDeleted} of ${work.length} user(s) of ${id} were not deleted${other}. ` +
+        (owners.length > 0 ? contentOwnerMessage({ owners, said, outcome }) : outcome),
     });
-    if (failed.length > 0) {
-      throw new DomoError({
-        kind: "refused",
-        message: `${failed.length} of ${work.length} user(s) of ${id} were not deleted, so ${id} stays in the state: ${failed.slice(0, 10).join("; ")}`,
-      });
-    }
   }
 
   async read(id: string, props: PropertyMap): Promise<ReadResult> {
@@ -208,6 +295,9 @@ export class UserBatchRuntime {
       .filter(([email]) => !(email in after))
       .map(([email, state]) => ({ kind: "delete", email, state }));
     const reasons: string[] = [];
+    const owners: RefusedOwner[] = [];
+    let said: string | undefined;
+    const tally = emptyTally();
     const apply = async (w: Work): Promise<void> => {
       try {
         if (w.kind === "create") next[w.email] = slimUserState((await this.users.create(w.inputs)).outs);
@@ -216,12 +306,20 @@ export class UserBatchRuntime {
             (await this.users.update(String(w.state.userId), w.state, w.inputs)).outs,
           );
         else {
-          await this.users.delete(String(w.state.userId), w.state);
+          tally[await this.users.deleteAccount(String(w.state.userId), w.state)]++;
           delete next[w.email];
         }
       } catch (e) {
         // The account exists but did not converge: record it, so the re-run updates it.
         if (e instanceof PartialCreateError) next[w.email] = slimUserState(e.properties);
+        if (e instanceof ContentOwnerError) {
+          // Domo keeps the account: so does the state (`next` still holds it), for the next run.
+          tally.refused++;
+          owners.push(e.owner);
+          said ??= e.evidence;
+          return;
+        }
+        if (w.kind === "delete") tally.failed++;
         reasons.push(`${w.email}: ${message(e)}`);
       }
     };
@@ -230,22 +328,26 @@ export class UserBatchRuntime {
     await this.run(id, writes, apply);
     // Deletes last, after this batch's creates claimed their accounts (the engine does the same
     // with the deletes of removed resources).
-    await this.run(id, deletes, apply, { label: "deleted" });
+    await this.run(id, deletes, apply, { tally });
     const outs: PropertyMap = { ...withoutUsers(news), ...usersOutputs(next) };
-    if (reasons.length > 0) {
+    if (reasons.length > 0 || owners.length > 0) {
       const properties = { ...outs };
       if (news.__provider !== undefined) properties.__provider = news.__provider;
-      throw new PartialBatchError(id, properties, reasons, writes.length + deletes.length);
+      throw new PartialBatchError(id, properties, reasons, writes.length + deletes.length, owners, said);
     }
     return outs;
   }
 
-  /** Runs the work with bounded concurrency, writing a progress line to stderr now and then. */
+  /**
+   * Runs the work with bounded concurrency, writing a progress line to stderr now and then.
+   * Removals (with `tally`) say what happened to each user (deleted, left in Domo, refused)
+   * rather than calling them all converged.
+   */
   private async run(
     id: string,
     work: Work[],
     fn: (w: Work) => Promise<void>,
-    options: { label?: string; quiet?: boolean } = {},
+    options: { tally?: RemovalTally; quiet?: boolean } = {},
   ): Promise<void> {
     if (work.length === 0) return;
     const every = this.options.progressEvery ?? 100;
@@ -253,12 +355,18 @@ export class UserBatchRuntime {
     const limit = this.options.concurrency ?? 32;
     let done = 0;
     let lastLine = Date.now();
-    const label = options.label ?? "converged";
+    const { tally } = options;
+    const line = (final: boolean): string => {
+      if (tally === undefined) return `${done}/${work.length} user(s) converged`;
+      return final
+        ? removalSummary(tally)
+        : `${done}/${work.length} removal(s) done: ${removalSummary(tally)}`;
+    };
     const report = (force: boolean) => {
       if (options.quiet) return;
       if (!force && done % every !== 0 && Date.now() - lastLine < everyMs) return;
       lastLine = Date.now();
-      this.users.notice(`pulumi-domo: ${id}: ${done}/${work.length} user(s) ${label}`);
+      this.users.notice(`pulumi-domo: ${id}: ${line(force)}`);
     };
     let next = 0;
     const worker = async () => {

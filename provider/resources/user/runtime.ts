@@ -1,6 +1,6 @@
 import { DomoClient, type DomoClientOptions } from "../../client";
 import { type ClientSettings, settingsFromSources } from "../../client/config";
-import { DomoError, isDomoError } from "../../client/errors";
+import { DomoError, isContentOwnerRefusal, isDomoError } from "../../client/errors";
 import type { DomoUserRecord } from "../../client/schemas";
 import {
   declaredWriteFields,
@@ -31,6 +31,7 @@ import {
   takeoverById,
   type UpdateResult,
 } from "../engine";
+import { ContentOwnerError, type DeleteOutcome } from "./content-owner";
 import { diffUser } from "./diff";
 import { stateFrom } from "./state-build";
 
@@ -250,8 +251,16 @@ export class UserProviderRuntime {
   }
 
   async delete(id: string, props: PropertyMap): Promise<void> {
+    await this.deleteAccount(id, props);
+  }
+
+  /**
+   * DomoUser's delete, saying what it did (a batch counts the outcomes of its users). Throws
+   * a ContentOwnerError when Domo refuses because the user owns DataSets or DataFlows.
+   */
+  async deleteAccount(id: string, props: PropertyMap): Promise<DeleteOutcome> {
     const state = parseState(props);
-    if (state.deletionPolicy === "retain") return;
+    if (state.deletionPolicy === "retain") return "retained";
     const userId = parseId(id);
     const who = state.email ? `${state.email} (Domo user ${userId})` : `Domo user ${userId}`;
     if (state.email !== undefined && this.ledger.declaredEmails.has(normaliseEmail(state.email))) {
@@ -264,7 +273,7 @@ export class UserProviderRuntime {
       this.notice(
         `pulumi-domo: not deleting ${who}: a DomoUserDirectory of this program declares that id in this run (the id is the person), so only the old resource's record goes and the account stays in Domo.`,
       );
-      return;
+      return "kept";
     }
     const claim = this.claims.get(userId);
     if (claim !== undefined) {
@@ -272,8 +281,13 @@ export class UserProviderRuntime {
       this.notice(
         `pulumi-domo: not deleting ${who}: another DomoUser of this program ${claim === "declared" ? "manages" : claim === "created" ? "created" : "took over"} that account in this run, so only the removed resource leaves the state and the account stays in Domo.`,
       );
-      return;
+      return "kept";
     }
+    // An account Domo no longer has (deleted outside Pulumi, or by a batch delete that failed
+    // part-way and stayed in the state) is not deleted again: no DELETE call. The admin guard
+    // reads the same shared listing, so a live account costs no extra call (but with
+    // allowUnsafeAdminChanges, which skips the guard's reads: then this is the one read).
+    if (!(await this.client.users.getCached(userId))) return "gone";
     const cap = this.settings().maxDeletesPerRun;
     if (cap > 0 && this.ledger.deletes >= cap) {
       throw new DomoError({
@@ -285,15 +299,20 @@ export class UserProviderRuntime {
       });
     }
     this.ledger.deletes++;
-    await this.withAdminGuard(
-      userId,
-      state.allowUnsafeAdminChanges,
-      "delete",
-      async () => {
-        await this.client.users.delete(userId);
-      },
-      "removed",
-    );
+    try {
+      const existed = await this.withAdminGuard(
+        userId,
+        state.allowUnsafeAdminChanges,
+        "delete",
+        () => this.client.users.delete(userId),
+        "removed",
+      );
+      return existed ? "deleted" : "gone";
+    } catch (e) {
+      if (!isContentOwnerRefusal(e)) throw e;
+      this.ledger.deletes--; // nothing was deleted: it does not count against the cap
+      throw new ContentOwnerError(state.email, userId, e);
+    }
   }
 
   /** Records that a resource of this run holds the account. */
