@@ -267,7 +267,7 @@ export class UserProviderRuntime {
       this.notice(
         `pulumi-domo: not deleting ${who}: a DomoUserDirectory of this program still declares that email (or names it as a person's former email) in this run (it moved to another resource, e.g. between perUser and bulk mode, or the email changed), so only the old resource's record goes and the account stays in Domo.`,
       );
-      return;
+      return "kept";
     }
     if (this.ledger.declaredIds.has(userId)) {
       this.notice(
