@@ -206,6 +206,16 @@ export const groupMembersDeclarationSchema = z
 export type GroupMembersDeclaration = z.output<typeof groupMembersDeclarationSchema>;
 export type GroupMembersDeclarationInput = z.input<typeof groupMembersDeclarationSchema>;
 
+/**
+ * In a member resource's state: its group is managed by a DomoGroup of the same program
+ * (recorded at create and update; left out when not). At the member resource's delete, a
+ * group no DomoGroup of the run declares any more is being removed itself, so the member
+ * resource removes no one and the group's own delete decides (its allowDeleteWithMembers
+ * guard, its deletionPolicy). State written before this field existed lacks it and behaves as
+ * before (the members are removed) until the resource's next create or update.
+ */
+const groupManaged = z.boolean().optional();
+
 export const groupMembersStateSchema = z.looseObject({
   groupId: z.number().int(),
   /** The declared members by id, sorted. */
@@ -217,6 +227,7 @@ export const groupMembersStateSchema = z.looseObject({
   /** Every member of the group as last written or read, sorted: what drift is measured against. */
   memberIds: z.array(z.number()).default([]),
   deletionPolicy: z.enum(deletionPolicies).default("delete"),
+  groupManaged,
 });
 export type GroupMembersState = z.output<typeof groupMembersStateSchema>;
 export const groupMembersOutputKeys = Object.keys(
@@ -246,6 +257,7 @@ export const groupMembershipStateSchema = z.looseObject({
   userId: z.number().int(),
   email: z.string().optional(),
   deletionPolicy: z.enum(deletionPolicies).default("delete"),
+  groupManaged,
 });
 export type GroupMembershipState = z.output<typeof groupMembershipStateSchema>;
 export const groupMembershipOutputKeys = Object.keys(

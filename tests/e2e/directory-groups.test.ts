@@ -99,10 +99,34 @@ describe("groups and memberships from a users file (real CLI)", function () {
     assert.deepEqual(memberEmails("Data Analysts"), ["grace@example.com"]);
   });
 
-  it("deletes a group removed from the file (its members first)", async () => {
-    write(
-      `groups:\n  - name: Engineers\n    members: additive\nusers:\n${users({ ada: ["Engineers"], grace: ["Engineers"], alan: ["Engineers"] })}\n`,
+  it("a group removed from the file keeps its members: its delete is refused unless allowDeleteWithMembers", async () => {
+    const id = group("Data Analysts")?.id;
+    assert.ok(id);
+    const rest = `  - name: Engineers\n    members: additive\nusers:\n${users({ ada: ["Engineers"], grace: ["Engineers"], alan: ["Engineers"] })}\n`;
+    write(`groups:\n${rest}`);
+    f.emu.resetCounters();
+    const up = await f.stack.up([], { allowFailure: true });
+    assert.notEqual(up.code, 0);
+    assert.match(
+      up.stdout + up.stderr,
+      /Refusing to delete Domo group \d+ \("Data Analysts"\): it still has 1 member/,
     );
+    assert.equal(
+      f.calls()["DELETE /v1/groups/{id}/users/{userId}"] ?? 0,
+      0,
+      "its members resource removed no one",
+    );
+    assert.deepEqual(memberEmails("Data Analysts"), ["grace@example.com"]);
+    // The file put back as it was, the group now allowing it; then removed: Domo deletes the
+    // group with its members (its members resource, gone from the state with the refused run,
+    // is created again over the same members, with no write).
+    write(
+      `groups:\n  - {name: Data Analysts, id: ${id}, allowDeleteWithMembers: true}\n  - name: Engineers\n    members: additive\nusers:\n${users({ ada: ["Engineers"], grace: ["Data Analysts", "Engineers"], alan: ["Engineers"] })}\n`,
+    );
+    f.emu.resetCounters();
+    await f.stack.up();
+    assert.equal(f.writes(), 0, JSON.stringify(f.calls()));
+    write(`groups:\n${rest}`);
     await f.stack.up();
     assert.equal(group("Data Analysts"), undefined);
     assert.ok(

@@ -74,6 +74,15 @@ describe("examples end to end with the real Pulumi CLI", function () {
       byEmail("mary.somerville@example.com") && byEmail("ada.byron@example.com"),
       "retained by default",
     );
+    assert.deepEqual(
+      emu.store
+        .listGroups()
+        .map((g) => g.name)
+        .filter((n) => n !== "Default")
+        .sort(),
+      ["BI team", "Finance"],
+      "its groups are retained, members and all",
+    );
   });
 
   it("export, then the root project takes every account over with no write, then previews clean", async () => {

@@ -145,21 +145,24 @@ describe("end to end: groups and memberships with the real Pulumi CLI", function
     assert.deepEqual(group("Platform Engineering")?.memberIds, ids("ada@example.com", "bob@example.com"));
   });
 
-  it("5. deletes a group removed with its members; refuses one with members it does not manage", async () => {
+  it("5. deletes a group removed with its members when it allows that; refuses one with members it does not manage", async () => {
     await fixture("groups-delete");
-    await deployed({ ...base, groups: [...(base.groups ?? []), { key: "tmp", name: "Temporary" }] });
-    const ops = group("Operations")?.id;
+    const eng = { key: "eng", name: "Engineering" };
+    const ops = { key: "ops", name: "Operations", allowDeleteWithMembers: true };
+    await deployed({ ...base, groups: [eng, ops, { key: "tmp", name: "Temporary" }] });
+    const opsId = group("Operations")?.id;
     const tmp = group("Temporary");
-    assert.ok(tmp);
+    assert.ok(opsId && tmp);
     await f.emu.store.addMember(tmp.id, userId("cy@example.com")); // by hand
-    const withTmp = [
-      { key: "eng", name: "Engineering" },
-      { key: "tmp", name: "Temporary" },
-    ];
+    const withTmp = [eng, { key: "tmp", name: "Temporary" }];
     declare({ ...base, groups: withTmp, members: [base.members?.[0] ?? {}] });
     await f.stack.up();
-    assert.equal(f.emu.store.getGroup(ops ?? -1), undefined, "the group and its declared members went");
-    assert.equal(f.calls()["DELETE /v1/groups/{id}/users/{userId}"], 1);
+    assert.equal(f.emu.store.getGroup(opsId), undefined, "the group went, its members with it");
+    assert.equal(
+      f.calls()["DELETE /v1/groups/{id}/users/{userId}"] ?? 0,
+      0,
+      "its DomoGroupMembers left the members to the group's delete",
+    );
     declare({ ...base, groups: withTmp.slice(0, 1), members: [base.members?.[0] ?? {}] });
     const up = await f.stack.up([], { allowFailure: true });
     assert.notEqual(up.code, 0);
@@ -214,5 +217,38 @@ describe("end to end: groups and memberships with the real Pulumi CLI", function
     assert.notEqual(up.code, 0);
     assert.equal(f.writes(), 0, JSON.stringify(f.calls()));
     assert.deepEqual(group("Engineering")?.memberIds, ids("ada@example.com", "bob@example.com"));
+  });
+
+  it("8. removing a group together with its DomoGroupMembers cannot bypass the guard: up fails, 0 removals, members stay", async () => {
+    await fixture("groups-delete-guard");
+    await deployed();
+    const ops = group("Operations");
+    assert.ok(ops);
+    const since = Date.now();
+    declare({ ...base, groups: base.groups?.slice(0, 1), members: base.members?.slice(0, 1) });
+    const up = await f.stack.up([], { allowFailure: true });
+    assert.notEqual(up.code, 0);
+    const out = up.stdout + up.stderr;
+    assert.match(out, /Refusing to delete Domo group \d+ \("Operations"\): it still has 1 member/);
+    assert.match(out, /allowDeleteWithMembers: true/);
+    assert.match(out, /deletionPolicy: "retain"/);
+    assert.match(out, /not removing the members of Domo group \d+: its DomoGroup leaves the program too/);
+    const removals = f.emu
+      .requestLog()
+      .filter((r) => r.at >= since && r.route === "DELETE /v1/groups/{id}/users/{userId}");
+    assert.deepEqual(removals, [], "no member was removed");
+    assert.equal(f.calls()["DELETE /v1/groups/{id}"] ?? 0, 0);
+    assert.deepEqual(group("Operations")?.memberIds, ids("cy@example.com"), "the group keeps its members");
+    assert.deepEqual(group("Engineering")?.memberIds, ids("ada@example.com", "bob@example.com"));
+    // The fix the message names: put the group back allowing it, `up`, then remove it.
+    declare({
+      ...base,
+      groups: [base.groups?.[0] ?? {}, { key: "ops", name: "Operations", allowDeleteWithMembers: true }],
+      members: base.members?.slice(0, 1),
+    });
+    await f.stack.up();
+    declare({ ...base, groups: base.groups?.slice(0, 1), members: base.members?.slice(0, 1) });
+    await f.stack.up();
+    assert.equal(f.emu.store.getGroup(ops.id), undefined);
   });
 });

@@ -49,6 +49,11 @@ describe("DomoGroup, DomoGroupMembers, DomoGroupMembership (direct calls against
     const result = await on[kind].create(inputs);
     return { id: result.id, inputs, outs: result.outs };
   }
+  /** A new run whose program still declares the group `g` (its DomoGroup diffed first). */
+  async function declaring(g: { id: string; inputs: PropertyMap; outs: PropertyMap }, on = run()) {
+    await on.group.diff(g.id, g.outs, g.inputs);
+    return on;
+  }
   const members = (groupId: number) => emu.store.getGroup(groupId)?.memberIds ?? [];
   const user = (email: string) => emu.store.createUser({ email, name: email.split("@")[0], role: "Editor" });
 
@@ -371,9 +376,9 @@ describe("DomoGroup, DomoGroupMembers, DomoGroupMembership (direct calls against
       const g = await created("group", { name: "Del" });
       const m = await created("members", { groupId: g.id, userIds: [a.id, b.id] });
       await emu.store.addMember(Number(g.id), hand.id);
-      await run().members.delete(m.id, { ...m.outs, deletionPolicy: "retain" });
+      await (await declaring(g)).members.delete(m.id, { ...m.outs, deletionPolicy: "retain" });
       assert.equal(members(Number(g.id)).length, 3);
-      await run().members.delete(m.id, m.outs);
+      await (await declaring(g)).members.delete(m.id, m.outs);
       assert.deepEqual(members(Number(g.id)), [hand.id]);
     });
 
@@ -417,7 +422,7 @@ describe("DomoGroup, DomoGroupMembers, DomoGroupMembership (direct calls against
       const read = await run().membership.read(one.id, one.outs);
       assert.equal(read.id, one.id);
       assert.equal(read.inputs?.email, "a@example.com");
-      await run().membership.delete(one.id, one.outs);
+      await (await declaring(g)).membership.delete(one.id, one.outs);
       assert.deepEqual(members(Number(g.id)), [other.id]);
       assert.deepEqual(await run().membership.read(one.id, one.outs), {}, "removed by hand: gone from state");
       await run().membership.delete(one.id, one.outs); // not a member any more: fine
@@ -432,6 +437,148 @@ describe("DomoGroup, DomoGroupMembers, DomoGroupMembership (direct calls against
       await next.membership.delete(byEmail.id, byEmail.outs);
       assert.deepEqual(members(Number(g.id)), [a.id]);
       assert.match(notices.join("\n"), /not removing Domo user/);
+    });
+  });
+
+  describe("a group removed together with its member resources: its allowDeleteWithMembers guard holds", () => {
+    type Mode = "members" | "membership";
+    type Created = { id: string; inputs: PropertyMap; outs: PropertyMap };
+    const removals = () => emu.counters()["DELETE /v1/groups/{id}/users/{userId}"] ?? 0;
+    const guard = domoError(
+      "refused",
+      "allowDeleteWithMembers",
+      /still has 2 member\(s\).*allowDeleteWithMembers: true.*deletionPolicy: "retain".*remove its DomoGroupMembers or DomoGroupMemberships while keeping the DomoGroup/s,
+    );
+    const strip = (outs: PropertyMap) => {
+      const { groupManaged: _, ...older } = outs;
+      return older;
+    };
+
+    /** The member resources of `groupId` for the users `ids` in `mode`, created in run `on`. */
+    async function memberResources(mode: Mode, groupId: string | number, ids: number[], on = rt) {
+      if (mode === "members") return [await created("members", { groupId, userIds: ids }, on)];
+      const out: Created[] = [];
+      for (const userId of ids) out.push(await created("membership", { groupId, userId }, on));
+      return out;
+    }
+
+    /** A DomoGroup and its two members, as one program declared them. */
+    async function deployed(mode: Mode, group: PropertyMap = {}) {
+      const ids = [(await user("a@example.com")).id, (await user("b@example.com")).id].sort((x, y) => x - y);
+      const g = await created("group", { name: "Shared", ...group });
+      const resources = await memberResources(mode, g.id, ids);
+      for (const r of resources) assert.equal(r.outs.groupManaged, true, "its group is a DomoGroup's");
+      return { g, resources, ids };
+    }
+
+    /** A later run whose program declares neither: the engine deletes the members first, then the group. */
+    async function removeAll(mode: Mode, d: { g: Created; resources: Created[] }, on = run()) {
+      emu.resetCounters();
+      for (const r of d.resources) await on[mode].delete(r.id, r.outs);
+      await on.group.delete(d.g.id, d.g.outs);
+    }
+
+    for (const mode of ["members", "membership"] as const) {
+      it(`${mode}: without allowDeleteWithMembers the group's delete is refused, its members intact`, async () => {
+        const d = await deployed(mode);
+        await assert.rejects(removeAll(mode, d), guard);
+        assert.equal(removals(), 0, "the member resources removed no one");
+        assert.deepEqual(members(Number(d.g.id)), d.ids, "Domo still has the group with its members");
+        const said = notices.filter((n) =>
+          n.includes(`Domo group ${d.g.id}: its DomoGroup leaves the program too`),
+        );
+        assert.equal(said.length, 1, `one notice: ${notices.join("\n")}`);
+        assert.match(said[0] ?? "", /allowDeleteWithMembers: true/);
+      });
+
+      it(`${mode}: with allowDeleteWithMembers: true Domo deletes the group with its members`, async () => {
+        const d = await deployed(mode, { allowDeleteWithMembers: true });
+        await removeAll(mode, d);
+        assert.equal(emu.store.getGroup(Number(d.g.id)), undefined);
+        assert.equal(removals(), 0);
+        for (const id of d.ids) assert.ok(emu.store.getUser(id), "the accounts stay");
+      });
+
+      it(`${mode}: with deletionPolicy "retain" on the group, the group and its members stay`, async () => {
+        const d = await deployed(mode, { deletionPolicy: "retain" });
+        await removeAll(mode, d);
+        assert.equal(removals(), 0);
+        assert.deepEqual(members(Number(d.g.id)), d.ids);
+      });
+
+      it(`${mode}: removed alone, its group still declared (or under a renamed, aliased DomoGroup), it removes its members`, async () => {
+        const d = await deployed(mode);
+        const next = await declaring(d.g);
+        emu.resetCounters();
+        for (const r of d.resources) await next[mode].delete(r.id, r.outs);
+        assert.deepEqual(members(Number(d.g.id)), []);
+        assert.equal(removals(), 2);
+      });
+
+      it(`${mode}: a group moved to another DomoGroup (taken over by id) is still declared: members removed, group kept`, async () => {
+        const d = await deployed(mode);
+        const next = run();
+        await created("group", { name: "Shared", importId: d.g.id }, next);
+        await removeAll(mode, d, next);
+        assert.deepEqual(members(Number(d.g.id)), []);
+        assert.ok(emu.store.getGroup(Number(d.g.id)), "the group stays with its new resource");
+      });
+
+      it(`${mode}: over a literal group id no DomoGroup manages, removing it removes the members it declared`, async () => {
+        const ids = [(await user("a@example.com")).id, (await user("b@example.com")).id].sort(
+          (x, y) => x - y,
+        );
+        const other = await user("o@example.com");
+        const external = await emu.store.createGroup({ name: "External" });
+        const resources = await memberResources(mode, external.id, ids);
+        for (const r of resources) assert.equal(r.outs.groupManaged, undefined, "nothing recorded");
+        await emu.store.addMember(external.id, other.id); // by hand
+        const next = run();
+        emu.resetCounters();
+        for (const r of resources) await next[mode].delete(r.id, r.outs);
+        assert.deepEqual(members(external.id), [other.id]);
+        assert.equal(removals(), 2);
+      });
+
+      it(`${mode}: state written before groupManaged existed keeps the old behaviour until its next update`, async () => {
+        const d = await deployed(mode);
+        const older = { ...d, resources: d.resources.map((r) => ({ ...r, outs: strip(r.outs) })) };
+        // The next update records it, even with nothing else to change (a settings-only update).
+        const next = await declaring(d.g);
+        const first = older.resources[0] as Created;
+        const updated = await next[mode].update(first.id, first.outs, first.inputs);
+        assert.equal(updated.outs.groupManaged, true);
+        // Left as it was, the members go first and the guard then sees an empty group (today's gap).
+        await removeAll(mode, older);
+        assert.equal(removals(), 2);
+        assert.equal(emu.store.getGroup(Number(d.g.id)), undefined);
+      });
+    }
+
+    it("the record survives refresh, is never an input, a diff makes no call, and an update over an undeclared group drops it", async () => {
+      const d = await deployed("members");
+      const m = d.resources[0] as Created;
+      emu.resetCounters();
+      const read = await run().members.read(m.id, m.outs);
+      assert.equal(read.props?.groupManaged, true);
+      assert.equal(read.inputs?.groupManaged, undefined, "never an input");
+      const next = await declaring(d.g);
+      emu.resetCounters();
+      assert.equal((await next.members.diff(m.id, read.props ?? {}, m.inputs)).changes, false);
+      assert.equal(
+        (await next.members.diff(m.id, strip(m.outs), m.inputs)).changes,
+        false,
+        "older state: no update forced",
+      );
+      assert.equal(calls(emu), 0);
+      const literal = await run().members.update(m.id, m.outs, m.inputs);
+      assert.equal(literal.outs.groupManaged, undefined, "compact: left out when false");
+      const other = await created("group", { name: "Other" });
+      const [one] = await memberResources("membership", other.id, d.ids.slice(0, 1));
+      assert.equal(one?.outs.groupManaged, true);
+      const kept = await run().membership.read(one?.id ?? "", one?.outs ?? {});
+      assert.equal(kept.props?.groupManaged, true, "kept by refresh");
+      assert.equal(kept.inputs?.groupManaged, undefined);
     });
   });
 
@@ -464,7 +611,7 @@ describe("DomoGroup, DomoGroupMembers, DomoGroupMembership (direct calls against
       const [a, b] = [await user("a@example.com"), await user("b@example.com")];
       const g = await created("group", { name: "Switch" });
       const list = await created("members", { groupId: g.id, userIds: [a.id, b.id] });
-      const next = run();
+      const next = await declaring(g);
       await created("membership", { groupId: g.id, userId: a.id }, next);
       await next.members.delete(list.id, list.outs);
       assert.deepEqual(members(Number(g.id)), [a.id]);

@@ -108,10 +108,17 @@ describe("serialized group providers (__provider), from the packed package", fun
       const mixed = await membership.check({}, { groupId: g.id, userId: u.id });
       assert.match(mixed.failures?.[0]?.reason ?? "", /both a DomoGroupMembers .* and a DomoGroupMembership/);
 
-      // A later run, a new process: members removed, then the group.
+      // A later run, a new process: the group removed with its members. The members resource
+      // leaves them to the group's delete, whose guard refuses; with allowDeleteWithMembers the
+      // group goes, members and all.
       const [group2, members2] = await load();
       await members2.delete(m.id, m.outs);
-      await group2.delete(g.id, g.outs);
+      assert.deepEqual(emu.store.getGroup(Number(g.id))?.memberIds, [u.id]);
+      await assert.rejects(
+        group2.delete(g.id, g.outs),
+        /still has 1 member\(s\).*allowDeleteWithMembers: true/s,
+      );
+      await group2.delete(g.id, { ...g.outs, allowDeleteWithMembers: true });
       assert.equal(emu.store.getGroup(Number(g.id)), undefined);
     } finally {
       process.chdir(cwd);

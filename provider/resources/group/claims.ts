@@ -59,4 +59,29 @@ export class GroupClaims {
   pair(groupId: number, userId: number): string {
     return membershipId(groupId, userId);
   }
+
+  /**
+   * What a member resource records of its group at create and update: `groupManaged: true`
+   * when a DomoGroup of this run diffed, created or took over the group (the member resource
+   * depends on the DomoGroup's id, so the engine has processed the group first), nothing
+   * otherwise (a literal group id), which keeps the state compact. A diff cannot record it:
+   * on a no-change step the engine keeps the old outputs, and a dynamic provider's delete sees
+   * only outputs, so a resource written before the field existed gains it at its next update.
+   */
+  groupManagedState(groupId: number): { groupManaged?: true } {
+    return this.groups.has(groupId) ? { groupManaged: true } : {};
+  }
+
+  /**
+   * At a member resource's delete: its group was managed by a DomoGroup of the program and no
+   * DomoGroup of this run declares it any more (deletes run after every declared resource was
+   * diffed or created), so the group itself is being removed, deleted or retained. The member
+   * resource then removes no one and leaves the decision to the group's own delete: removing
+   * the members first would empty the group and so bypass its allowDeleteWithMembers guard.
+   * A state without the field (a literal group id, or written before it existed) answers false:
+   * its members are removed as before.
+   */
+  groupLeaving(groupId: number, state: { groupManaged?: boolean | undefined }): boolean {
+    return state.groupManaged === true && !this.groups.has(groupId);
+  }
 }

@@ -149,7 +149,7 @@ export class GroupHandler extends GroupResourceHandler {
           message:
             `Refusing to delete ${who}: it still has ${members.length} member(s) (Domo user ids ${listed}${more}), whose access through this group would go with it. Nothing was deleted. ` +
             'To delete it anyway, put the DomoGroup back with allowDeleteWithMembers: true, run `pulumi up`, then remove it; to leave it in Domo, put it back with deletionPolicy: "retain" instead; ' +
-            "or remove its members first (remove them from its DomoGroupMembers, or delete that together with the group)",
+            "or empty it first: remove its DomoGroupMembers or DomoGroupMemberships while keeping the DomoGroup, run `pulumi up`, then remove the group (member resources removed together with their group leave its members for this decision)",
         });
       }
     }

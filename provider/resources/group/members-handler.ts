@@ -75,7 +75,7 @@ export class GroupMembersHandler extends GroupResourceHandler {
           "Add them to userIds (or emails) to keep them; set allowRemoveExisting: true to remove them; or use one DomoGroupMembership per user (additive) to leave other members alone",
       });
     }
-    const base = stateFrom(decl, resolved, current);
+    const base = stateFrom(decl, resolved, current, claims.groupManagedState(decl.groupId));
     const id = String(decl.groupId);
     try {
       const memberIds = await this.apply(decl.groupId, plan.toAdd, plan.toRemove);
@@ -132,7 +132,8 @@ export class GroupMembersHandler extends GroupResourceHandler {
       });
     }
     const plan = planMembers(desired, current);
-    const base = stateFrom(decl, resolved, current);
+    const managed = claims.groupManagedState(groupId);
+    const base = stateFrom(decl, resolved, current, managed);
     try {
       const memberIds = await this.apply(groupId, plan.toAdd, plan.toRemove);
       return { outs: outputs({ ...base, memberIds }) };
@@ -140,7 +141,7 @@ export class GroupMembersHandler extends GroupResourceHandler {
       const memberIds = (await client.groups.membersCached(groupId).catch(() => current)) ?? current;
       throw new PartialGroupError(
         id,
-        outputs({ ...state, memberIds }, news),
+        outputs({ ...state, groupManaged: managed.groupManaged, memberIds }, news),
         `The member list of Domo group ${id}`,
         e,
       );
@@ -149,7 +150,9 @@ export class GroupMembersHandler extends GroupResourceHandler {
 
   /**
    * Removes the members this resource declared (not members added in Domo by hand since), and
-   * none that another resource of this run now manages.
+   * none that another resource of this run now manages. When its group goes too (a DomoGroup
+   * of the program managed it and none declares it in this run) it removes no one: the group's
+   * delete decides, so its allowDeleteWithMembers guard sees the members.
    */
   async delete(id: string, props: PropertyMap): Promise<void> {
     const state = membersState(props);
@@ -160,6 +163,12 @@ export class GroupMembersHandler extends GroupResourceHandler {
     if (holder !== undefined) {
       this.ctx.notice(
         `pulumi-domo: not removing the members of Domo group ${groupId}: another DomoGroupMembers of this program ${claimVerb(holder)} its member list in this run.`,
+      );
+      return;
+    }
+    if (claims.groupLeaving(groupId, state)) {
+      this.ctx.notice(
+        `pulumi-domo: not removing the members of Domo group ${groupId}: its DomoGroup leaves the program too, so the group's own delete decides (refused while it has members unless allowDeleteWithMembers: true; with deletionPolicy "retain" the group and its members stay).`,
       );
       return;
     }
@@ -197,6 +206,7 @@ function stateFrom(
   decl: GroupMembersDeclaration,
   resolved: Record<string, number>,
   memberIds: number[],
+  managed: { groupManaged?: true },
 ): GroupMembersState {
   return groupMembersStateSchema.parse({
     groupId: decl.groupId,
@@ -205,6 +215,7 @@ function stateFrom(
     resolvedEmails: resolved,
     memberIds,
     deletionPolicy: decl.deletionPolicy,
+    ...managed,
   });
 }
 

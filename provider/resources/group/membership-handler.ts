@@ -32,6 +32,9 @@ function parsePair(id: string): { groupId: number; userId: number } {
  * is `<groupId>|<userId>`.
  */
 export class GroupMembershipHandler extends GroupResourceHandler {
+  /** Groups whose memberships were left to the group's own delete in this run (one notice each). */
+  private readonly leftToGroup = new Set<number>();
+
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
     return this.checkedInMode(checked(parseGroupMembershipInputs(news), news), "additive");
   }
@@ -68,6 +71,7 @@ export class GroupMembershipHandler extends GroupResourceHandler {
       userId,
       ...(decl.email ? { email: decl.email } : {}),
       deletionPolicy: decl.deletionPolicy,
+      ...claims.groupManagedState(decl.groupId),
     };
     return { id: membershipId(decl.groupId, userId), outs: outputs(state) };
   }
@@ -83,6 +87,7 @@ export class GroupMembershipHandler extends GroupResourceHandler {
       userId,
       ...(previous?.email ? { email: previous.email } : {}),
       deletionPolicy: previous?.deletionPolicy ?? "delete",
+      ...(previous?.groupManaged ? { groupManaged: true } : {}),
     };
     const inputs: PropertyMap = {
       groupId,
@@ -104,6 +109,7 @@ export class GroupMembershipHandler extends GroupResourceHandler {
       userId: state.userId,
       ...(decl.email ? { email: decl.email } : {}),
       deletionPolicy: decl.deletionPolicy,
+      ...claims.groupManagedState(state.groupId),
     };
     return { outs: outputs(next) };
   }
@@ -124,6 +130,16 @@ export class GroupMembershipHandler extends GroupResourceHandler {
       this.ctx.notice(
         `pulumi-domo: not removing Domo user ${userId} from group ${groupId}: a DomoGroupMembers of this program now manages that group's member list.`,
       );
+      return;
+    }
+    if (claims.groupLeaving(groupId, state)) {
+      // One notice per group: a users file's group may have hundreds of memberships.
+      if (!this.leftToGroup.has(groupId)) {
+        this.leftToGroup.add(groupId);
+        this.ctx.notice(
+          `pulumi-domo: not removing Domo user ${userId}, nor any other DomoGroupMembership of this group, from Domo group ${groupId}: its DomoGroup leaves the program too, so the group's own delete decides (refused while it has members unless allowDeleteWithMembers: true; with deletionPolicy "retain" the group and its members stay).`,
+        );
+      }
       return;
     }
     await this.ctx.client.groups.removeMember(groupId, userId);
