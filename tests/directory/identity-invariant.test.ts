@@ -24,7 +24,7 @@ const { resetSharedUserRuntime, sharedUserLedger } =
 
 /** Fixed so runs are repeatable; set FC_SEED to explore other sequences. */
 const seed = Number(process.env.FC_SEED ?? 20261204);
-const numRuns = Number(process.env.FC_RUNS ?? 120);
+const numRuns = Number(process.env.FC_RUNS ?? 250);
 
 // ---------------------------------------------------------------------------------------------
 // The users-file model: people as a person edits them, followed across the sequence by `pid`.
@@ -713,5 +713,38 @@ describe("DomoUserDirectory identity invariant (generated users-file histories, 
     const replay = process.env.IDENTITY_REPLAY;
     if (replay) return playScenario((JSON.parse(replay) as Scenario[])[0]!);
     await fc.assert(fc.asyncProperty(scenarioArb, playScenario), { seed, numRuns, examples: found });
+  });
+
+  it("the guard's held lines keep every former email of a person, stated or judged by id", async () => {
+    resetSharedUserRuntime();
+    try {
+      const guard = (held: string[]) => ({ directory: "d", accounts: [], held });
+      // a -> b stated; the next run drops formerEmails: the guard still knows b was a.
+      const first = await quietly(() =>
+        deletionGuardProvider.check(guard(["a@x.io ~1"]), guard(["b@x.io ~1 <a@x.io"])),
+      );
+      assert.deepEqual(first.inputs?.held, ["b@x.io ~1 <a@x.io"]);
+      resetSharedUserRuntime();
+      const second = await quietly(() => deletionGuardProvider.check(first.inputs!, guard(["b@x.io ~1"])));
+      assert.deepEqual(second.inputs?.held, ["b@x.io ~1 <a@x.io"]);
+      assert.ok(
+        sharedUserLedger().declaredEmails.has("a@x.io"),
+        "the former email's account is never deleted",
+      );
+      assert.deepEqual(sharedUserLedger().emailChanges.get("b@x.io"), {
+        from: "a@x.io",
+        id: undefined,
+        formers: ["a@x.io"],
+      });
+      // An email change known by id remembers the email it changed from.
+      resetSharedUserRuntime();
+      const byId = await quietly(() =>
+        deletionGuardProvider.check(guard(["c@x.io 7 ~2"]), guard(["d@x.io 7 ~2"])),
+      );
+      assert.deepEqual(byId.inputs?.held, ["d@x.io 7 ~2 <c@x.io"]);
+      assert.equal(sharedUserLedger().emailChanges.get("d@x.io")?.from, "c@x.io");
+    } finally {
+      resetSharedUserRuntime();
+    }
   });
 });

@@ -67,7 +67,7 @@ const deletionGuardProvider = {
     // The held lines remember every former email of each person, stated or judged (an email
     // change known by id), whether or not this run's users converge: see remember().
     const remembered = remember(people(olds.held), people(news.held), identity.changes);
-    const checked = { ...news, held: remembered.held };
+    const checked = news.held === undefined ? news : { ...news, held: remembered.held };
     this.handOver(olds, checked, remembered.changes);
     // A person whose email changed is the same account: their old email is not a deletion.
     const renamedFrom = identity.changes.map((c) => c.from);
