@@ -100,59 +100,15 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
 
   constructor(name: string, args: DomoUserDirectoryArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super(domoUserDirectoryType, name, {}, opts);
-    const declared = readDirectory(args);
+    const layout = layoutDirectory(name, args, opts);
+    const { declared, plans, mode } = layout;
     this.declarations = declared.users;
-
-    const plans = planDirectoryUsers(declared.users);
-    const mode: DirectoryMode = declared.mode ?? args.mode ?? "perUser";
     this.mode = mode;
-    const batchSize = declared.batchSize ?? args.batchSize ?? defaultBatchSize;
-    const batches = mode === "bulk" ? batchCount(plans.length, batchSize) : 0;
-    const retainAll =
-      (args.userOptions?.retainOnDelete ?? opts.retainOnDelete) === true ||
-      args.userOptions?.protect === true;
     // Registered first: its check (at preview, no call to Domo) refuses a run that would delete
     // too many of these accounts, before any user of the directory is touched. It also tells the
     // provider process which accounts the directory declares (and, when the layout changed,
     // hands them over), so a change of mode or batch count makes no write and deletes no one.
-    const guard = new DeletionGuard(
-      `${name}-deletion-guard`,
-      {
-        directory: `DomoUserDirectory "${name}"${args.file === undefined ? "" : ` (${args.file})`}`,
-        accounts: retainAll
-          ? []
-          : plans
-              .filter((p) => p.deletes)
-              .map((p) => p.email)
-              .sort(),
-        allowMassDeletion: args.allowMassDeletion === true,
-        ...(args.maxDeletes === undefined ? {} : { maxDeletes: args.maxDeletes }),
-        // Who is who, for the next run: each person's email, declared id, name hash and former
-        // emails; each group's name, id, former names and member count.
-        held: plans
-          .map((p) =>
-            heldLine({
-              email: p.email,
-              id: p.importId === undefined ? undefined : Number(p.importId),
-              nameHash: typeof p.args.name === "string" ? nameHash(p.args.name) : undefined,
-              formerEmails: p.formerEmails,
-            }),
-          )
-          .sort(),
-        groups: declared.groups.map((g) =>
-          definedOnly({
-            name: g.name,
-            id: g.id,
-            formerNames: g.formerNames,
-            members: declared.users.filter((u) => u.groups.includes(g.name)).length,
-            allowDeleteWithMembers: g.allowDeleteWithMembers === true ? true : undefined,
-            retain: g.deletionPolicy === "retain" || retainAll ? true : undefined,
-          }),
-        ),
-        layout: mode === "bulk" ? `bulk:${batches}` : "perUser",
-      },
-      { parent: this },
-    );
+    const guard = new DeletionGuard(layout.guard.name, layout.guard.inputs, { parent: this });
 
     const users: Record<string, DomoUser> = {};
     const batchList: DomoUserBatch[] = [];
@@ -171,18 +127,11 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
         }
         return id;
       };
-      const grouped: Record<string, DomoUserArgs>[] = Array.from({ length: batches }, () => ({}));
-      for (const plan of plans) {
-        grouped[batchIndex(plan.email, batches)]![plan.email] = {
-          ...plan.args,
-          ...(plan.importId === undefined ? {} : { importId: plan.importId }),
-        };
-      }
       const { protect, retainOnDelete, customTimeouts } = args.userOptions ?? {};
-      grouped.forEach((members, i) => {
+      for (const planned of layout.batches) {
         const batch = new DomoUserBatch(
-          batchResourceName(name, i),
-          { users: sortedKeys(members) },
+          planned.name,
+          { users: planned.users },
           {
             parent: this,
             dependsOn: [guard],
@@ -192,8 +141,8 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
           },
         );
         batchList.push(batch);
-        for (const email of Object.keys(members)) batchOf.set(email, batch);
-      });
+        for (const email of Object.keys(planned.users)) batchOf.set(email, batch);
+      }
       // Straight from the batches' outputs (unknown in a preview of a batch's update).
       this.userIds = pulumi
         .all(batchList.map((b) => b.userIds))
@@ -289,6 +238,84 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
     }
     return out;
   }
+}
+
+/** What a directory registers, computed without registering anything (see layoutDirectory). */
+export interface DirectoryLayout {
+  declared: UsersFile;
+  plans: PlannedUser[];
+  mode: DirectoryMode;
+  /** Bulk mode: each DomoUserBatch's name and `users` input, in batch order (none in perUser mode). */
+  batches: { name: string; users: Record<string, DomoUserArgs> }[];
+  /** The deletion guard's name and inputs. */
+  guard: { name: string; inputs: Record<string, unknown> };
+}
+
+/**
+ * What DomoUserDirectory `name` registers for `args`, pure: the users' plans, the mode, the
+ * batches' inputs and the deletion guard's inputs. The component registers exactly this (tests
+ * replay it against the providers without a Pulumi engine).
+ */
+export function layoutDirectory(
+  name: string,
+  args: DomoUserDirectoryArgs,
+  opts: Pick<pulumi.ComponentResourceOptions, "retainOnDelete"> = {},
+): DirectoryLayout {
+  const declared = readDirectory(args);
+  const plans = planDirectoryUsers(declared.users);
+  const mode: DirectoryMode = declared.mode ?? args.mode ?? "perUser";
+  const batchSize = declared.batchSize ?? args.batchSize ?? defaultBatchSize;
+  const batches = mode === "bulk" ? batchCount(plans.length, batchSize) : 0;
+  const retainAll =
+    (args.userOptions?.retainOnDelete ?? opts.retainOnDelete) === true || args.userOptions?.protect === true;
+  const guardInputs = {
+    directory: `DomoUserDirectory "${name}"${args.file === undefined ? "" : ` (${args.file})`}`,
+    accounts: retainAll
+      ? []
+      : plans
+          .filter((p) => p.deletes)
+          .map((p) => p.email)
+          .sort(),
+    allowMassDeletion: args.allowMassDeletion === true,
+    ...(args.maxDeletes === undefined ? {} : { maxDeletes: args.maxDeletes }),
+    // Who is who, for the next run: each person's email, declared id, name hash and former
+    // emails; each group's name, id, former names and member count.
+    held: plans
+      .map((p) =>
+        heldLine({
+          email: p.email,
+          id: p.importId === undefined ? undefined : Number(p.importId),
+          nameHash: typeof p.args.name === "string" ? nameHash(p.args.name) : undefined,
+          formerEmails: p.formerEmails,
+        }),
+      )
+      .sort(),
+    groups: declared.groups.map((g) =>
+      definedOnly({
+        name: g.name,
+        id: g.id,
+        formerNames: g.formerNames,
+        members: declared.users.filter((u) => u.groups.includes(g.name)).length,
+        allowDeleteWithMembers: g.allowDeleteWithMembers === true ? true : undefined,
+        retain: g.deletionPolicy === "retain" || retainAll ? true : undefined,
+      }),
+    ),
+    layout: mode === "bulk" ? `bulk:${batches}` : "perUser",
+  };
+  const grouped: Record<string, DomoUserArgs>[] = Array.from({ length: batches }, () => ({}));
+  for (const plan of mode === "bulk" ? plans : []) {
+    grouped[batchIndex(plan.email, batches)]![plan.email] = {
+      ...plan.args,
+      ...(plan.importId === undefined ? {} : { importId: plan.importId }),
+    };
+  }
+  return {
+    declared,
+    plans,
+    mode,
+    batches: grouped.map((members, i) => ({ name: batchResourceName(name, i), users: sortedKeys(members) })),
+    guard: { name: `${name}-deletion-guard`, inputs: guardInputs },
+  };
 }
 
 export interface PlannedUser {

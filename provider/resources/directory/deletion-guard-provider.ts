@@ -4,6 +4,7 @@ import {
   type EmailChange,
   type HeldGroup,
   type HeldPerson,
+  heldLine,
   judgeGroups,
   judgePeople,
   lookalikeMessage,
@@ -36,7 +37,7 @@ const deletionGuardProvider = {
    * which emails changed (the new email's create takes the old account over). Registered
    * before the directory's users, so its check runs before their creates.
    */
-  handOver(olds: PropertyMap, news: PropertyMap, changes: readonly EmailChange[]): void {
+  handOver(olds: PropertyMap, news: PropertyMap, changes: readonly RememberedChange[]): void {
     const next = people(news.held);
     const before = new Set(people(olds.held).map((p) => p.email));
     const mod = require("pulumi-domo/dist/resources/user/runtime.js") as UserRuntimeModule;
@@ -63,11 +64,16 @@ const deletionGuardProvider = {
         failures: [{ property: "formerEmails", reason: lookalikeMessage(directory, identity.lookalikes) }],
       };
     }
-    this.handOver(olds, news, identity.changes);
+    // The held lines remember every former email of each person, stated or judged (an email
+    // change known by id), whether or not this run's users converge: see remember().
+    const remembered = remember(people(olds.held), people(news.held), identity.changes);
+    const checked = news.held === undefined ? news : { ...news, held: remembered.held };
+    this.handOver(olds, checked, remembered.changes);
     // A person whose email changed is the same account: their old email is not a deletion.
     const renamedFrom = identity.changes.map((c) => c.from);
     const previous = emails(olds.accounts);
-    const next = [...emails(news.accounts), ...renamedFrom];
+    // Nor is a person still declared (say, now with deletionPolicy "retain"): nothing deletes them.
+    const next = [...emails(news.accounts), ...renamedFrom, ...people(news.held).map((p) => p.email)];
     const policy = {
       allowMassDeletion: news.allowMassDeletion === true,
       maxDeletes: typeof news.maxDeletes === "number" ? news.maxDeletes : undefined,
@@ -97,7 +103,7 @@ const deletionGuardProvider = {
         `pulumi-domo: ${directory}: ${identity.changes.length} email change(s), each keeping its Domo account (its email updated in place; no account created or deleted): ${shown.join(", ")}${more}`,
       );
     }
-    return { inputs: news };
+    return { inputs: checked };
   },
   // `held` and `layout` alone never cause an update: the engine stores the new inputs anyway.
   async diff(_id: string, olds: PropertyMap, news: PropertyMap): Promise<DiffResult> {
@@ -114,6 +120,43 @@ const deletionGuardProvider = {
   },
   async delete(): Promise<void> {},
 };
+
+/** An email change as the run's ledger hears it: the account's possible earlier emails too. */
+type RememberedChange =
+  | EmailChange
+  | { from: string; to: string; id?: number | undefined; formers: string[] };
+
+/**
+ * The held lines of this run, each person's former emails kept from the previous held line
+ * (and, for an email change judged this run, the email it changed from), with the changes the
+ * ledger needs. The engine records the guard's inputs at its own step, before any user of the
+ * run converges: if the run then fails (or stops) before the user whose email changed does,
+ * the next run must still know the account's earlier email, or it would judge the person kept
+ * under the new email, create a second account and delete the first (formerEmails removed from
+ * the file after the failed run), or refuse to take the account over by its id.
+ */
+function remember(
+  before: readonly HeldPerson[],
+  next: readonly HeldPerson[],
+  changes: readonly EmailChange[],
+): { held: string[]; changes: RememberedChange[] } {
+  const previous = new Map(before.map((p) => [p.email, p]));
+  const changedFrom = new Map(changes.map((c) => [c.to, c]));
+  const out: RememberedChange[] = [];
+  const held = next.map((person) => {
+    const change = changedFrom.get(person.email);
+    const was = previous.get(change?.from ?? person.email);
+    const carried = [...(was?.formerEmails ?? []), ...(change ? [change.from] : [])].filter(
+      (f) => f !== person.email && !person.formerEmails.includes(f),
+    );
+    const formers = [...new Set([...person.formerEmails, ...carried])];
+    if (change) out.push({ ...change, formers: carried });
+    else if (carried.length > 0)
+      out.push({ from: carried[carried.length - 1]!, to: person.email, id: person.id, formers: carried });
+    return heldLine({ ...person, formerEmails: formers });
+  });
+  return { held: held.sort(), changes: out };
+}
 
 function people(value: unknown): HeldPerson[] {
   return emails(value).map(parseHeldLine);

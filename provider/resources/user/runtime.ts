@@ -92,7 +92,7 @@ export class UserLedger {
    * Email changes a directory states (formerEmails) or knows by id: new email -> the email the
    * account had. The new email's create takes that account over (one PUT of the new email).
    */
-  readonly emailChanges = new Map<string, { from: string; id?: number | undefined }>();
+  readonly emailChanges = new Map<string, { from: string; id?: number | undefined; formers: string[] }>();
   deletes = 0;
   adminLock: Promise<unknown> = Promise.resolve();
 
@@ -102,7 +102,11 @@ export class UserLedger {
     for (const e of directory.handedOver) this.handedOver.add(normaliseEmail(e));
     for (const id of directory.ids ?? []) this.declaredIds.add(id);
     for (const c of directory.changes ?? [])
-      this.emailChanges.set(normaliseEmail(c.to), { from: normaliseEmail(c.from), id: c.id });
+      this.emailChanges.set(normaliseEmail(c.to), {
+        from: normaliseEmail(c.from),
+        id: c.id,
+        formers: (c.formers ?? []).map(normaliseEmail),
+      });
   }
 }
 
@@ -111,7 +115,8 @@ export interface DirectoryDeclaration {
   declared: readonly string[];
   handedOver: readonly string[];
   ids?: readonly number[];
-  changes?: readonly { from: string; to: string; id?: number | undefined }[];
+  /** `formers`: every earlier email the account may still have (remembered across failed runs). */
+  changes?: readonly { from: string; to: string; id?: number | undefined; formers?: readonly string[] }[];
 }
 
 export interface RuntimeOptions extends DomoClientOptions {
@@ -174,7 +179,7 @@ export class UserProviderRuntime {
     const managed = declaredWriteFields(decl);
     const users = this.client.users;
     const change = this.ledger.emailChanges.get(decl.email);
-    const formers = [...(decl.formerEmails ?? []), ...(change ? [change.from] : [])];
+    const formers = [...(decl.formerEmails ?? []), ...(change ? [change.from, ...change.formers] : [])];
     if (decl.importId !== undefined) {
       // Taking over a known account (the `import` resource option lands here): never create.
       const found = await takeoverById("user", decl.importId, users, noSuchUser, (u) =>
