@@ -60,7 +60,11 @@ async function directoryStack(name: string): Promise<StackFixture> {
 
 const count = (f: StackFixture, route: string) => f.calls()[route] ?? 0;
 const total = (f: StackFixture) => Object.values(f.calls()).reduce((a, b) => a + b, 0);
-const write = (f: StackFixture, text: string) => fs.writeFileSync(path.join(f.projectDir, "users.yaml"), text);
+/** Users updated in a preview: the directory's guard (no call to Domo) is an update of its own. */
+const userUpdates = (text: string) =>
+  (text.match(/~ pulumi-nodejs:dynamic\/domo:User: \(update\)/g) ?? []).length;
+const write = (f: StackFixture, text: string) =>
+  fs.writeFileSync(path.join(f.projectDir, "users.yaml"), text);
 
 for (const mode of ["perUser", "bulk"] as const) {
   describe(`identity: an email change in a users file without id: (${mode}, real CLI)`, function () {
@@ -86,7 +90,10 @@ for (const mode of ["perUser", "bulk"] as const) {
       const preview = await f.stack.preview(["--diff"], { allowFailure: true });
       assert.notEqual(preview.code, 0);
       const out = preview.stdout + preview.stderr;
-      assert.match(out, /would delete the Domo account of jo@old\.example\.com and create a new account for jo\.smith@example\.com/);
+      assert.match(
+        out,
+        /would delete the Domo account of jo@old\.example\.com and create a new account for jo\.smith@example\.com/,
+      );
       assert.match(out, /add formerEmails: \[jo@old\.example\.com\] to the entry of jo\.smith@example\.com/);
       const up = await f.stack.up([], { allowFailure: true });
       assert.notEqual(up.code, 0);
@@ -108,9 +115,13 @@ for (const mode of ["perUser", "bulk"] as const) {
       const preview = await f.stack.preview(["--diff"]);
       assert.equal(total(f), 0, "preview makes no call");
       const out = preview.stdout + preview.stderr;
-      assert.match(out, /1 email change\(s\), each keeping its Domo account.*jo@old\.example\.com -> jo\.smith@example\.com/);
+      assert.match(
+        out,
+        /1 email change\(s\), each keeping its Domo account.*jo@old\.example\.com -> jo\.smith@example\.com/,
+      );
       if (mode === "perUser") {
-        assert.match(preview.stdout, /1 to update/);
+        assert.equal(userUpdates(preview.stdout), 1, preview.stdout);
+        assert.match(preview.stdout, /2 to update/, "the user and the directory's guard");
         assert.doesNotMatch(preview.stdout, /to create|to delete/);
         assert.match(preview.stdout, /email\s*: "jo@old\.example\.com" => "jo\.smith@example\.com"/);
       }
@@ -121,7 +132,8 @@ for (const mode of ["perUser", "bulk"] as const) {
       assert.equal(count(f, "DELETE /v1/users/{id}"), 0);
       const after = f.liveUsers().find((u) => u.email === "jo.smith@example.com");
       assert.equal(after?.id, before.id, "the same account, its email changed");
-      assert.equal(f.liveUsers().filter((u) => /example\.com$/.test(u.email ?? "")).length, 3);
+      const people = f.liveUsers().filter((u) => u.email !== "admin@example.com");
+      assert.equal(people.length, 3, "no second account, no one gone");
       await f.stack.preview(["--expect-no-changes"]);
     });
   });
@@ -138,23 +150,39 @@ describe("identity: a company domain move of an exported directory (entries with
     f = await directoryStack("e2e-domain-move");
     const seeded = [];
     for (let i = 0; i < 8; i++)
-      seeded.push(await f.emu.store.createUser({ email: `p${i}@old.example.com`, name: `P ${i}`, role: "Participant" }));
-    write(f, render("perUser", seeded.map((u) => ({ email: u.email!, name: u.name!, id: u.id }))));
+      seeded.push(
+        await f.emu.store.createUser({ email: `p${i}@old.example.com`, name: `P ${i}`, role: "Participant" }),
+      );
+    write(
+      f,
+      render(
+        "perUser",
+        seeded.map((u) => ({ email: u.email!, name: u.name!, id: u.id })),
+      ),
+    );
     f.emu.resetCounters();
     await f.stack.up();
     assert.equal(f.writes(), 0, "the first up takes everyone over with no write");
-    write(f, render("perUser", seeded.map((u, i) => ({ email: `p${i}@new.example.com`, name: u.name!, id: u.id }))));
+    write(
+      f,
+      render(
+        "perUser",
+        seeded.map((u, i) => ({ email: `p${i}@new.example.com`, name: u.name!, id: u.id })),
+      ),
+    );
     f.emu.resetCounters();
     const preview = await f.stack.preview(["--diff"]);
     assert.equal(total(f), 0);
-    assert.match(preview.stdout, /8 to update/);
+    assert.equal(userUpdates(preview.stdout), 8, preview.stdout);
+    assert.match(preview.stdout, /9 to update/, "8 people and the directory's guard");
     assert.doesNotMatch(preview.stdout, /to create|to delete/);
     f.emu.resetCounters();
     await f.stack.up();
     assert.equal(count(f, "PUT /v1/users/{id}"), 8);
     assert.equal(count(f, "POST /v1/users"), 0);
     assert.equal(count(f, "DELETE /v1/users/{id}"), 0);
-    for (const [i, u] of seeded.entries()) assert.equal(f.emu.store.getUser(u.id)?.email, `p${i}@new.example.com`);
+    for (const [i, u] of seeded.entries())
+      assert.equal(f.emu.store.getUser(u.id)?.email, `p${i}@new.example.com`);
     await f.stack.preview(["--expect-no-changes"]);
     await f.dispose();
   });
@@ -165,13 +193,31 @@ describe("identity: a company domain move of an exported directory (entries with
     await f.stack.setConfig("domo:maxConcurrency", "16");
     const seeded = [];
     for (let i = 0; i < 1000; i++)
-      seeded.push(await f.emu.store.createUser({ email: `p${i}@old.example.com`, name: `Person ${i}`, role: "Participant" }));
+      seeded.push(
+        await f.emu.store.createUser({
+          email: `p${i}@old.example.com`,
+          name: `Person ${i}`,
+          role: "Participant",
+        }),
+      );
     // What `pulumi-domo export` writes: every account with its id.
-    write(f, render("bulk", seeded.map((u) => ({ email: u.email!, name: u.name!, id: u.id }))));
+    write(
+      f,
+      render(
+        "bulk",
+        seeded.map((u) => ({ email: u.email!, name: u.name!, id: u.id })),
+      ),
+    );
     f.emu.resetCounters();
     await f.stack.up();
     assert.equal(f.writes(), 0, "taken over with no write");
-    write(f, render("bulk", seeded.map((u, i) => ({ email: `p${i}@new.example.com`, name: u.name!, id: u.id }))));
+    write(
+      f,
+      render(
+        "bulk",
+        seeded.map((u, i) => ({ email: `p${i}@new.example.com`, name: u.name!, id: u.id })),
+      ),
+    );
     f.emu.resetCounters();
     const preview = await f.stack.preview(["--diff"]);
     assert.equal(total(f), 0, "preview makes no call");
@@ -185,7 +231,8 @@ describe("identity: a company domain move of an exported directory (entries with
     const live = f.liveUsers();
     assert.equal(live.filter((u) => /@new\.example\.com$/.test(u.email ?? "")).length, 1000);
     assert.equal(live.filter((u) => /@old\.example\.com$/.test(u.email ?? "")).length, 0);
-    for (const [i, u] of seeded.entries()) assert.equal(f.emu.store.getUser(u.id)?.email, `p${i}@new.example.com`);
+    for (const [i, u] of seeded.entries())
+      assert.equal(f.emu.store.getUser(u.id)?.email, `p${i}@new.example.com`);
     await f.stack.preview(["--expect-no-changes"]);
   });
 });
@@ -237,14 +284,20 @@ describe("identity: groups keep their id (users file, real CLI)", function () {
   });
 
   it("removing a group that has members fails at preview (allowDeleteWithMembers is not bypassed)", async () => {
-    write(f, render("perUser", [
-      { email: "ada@example.com", name: "Ada" },
-      { email: "bob@example.com", name: "Bob" },
-    ]));
+    write(
+      f,
+      render("perUser", [
+        { email: "ada@example.com", name: "Ada" },
+        { email: "bob@example.com", name: "Bob" },
+      ]),
+    );
     f.emu.resetCounters();
     const preview = await f.stack.preview([], { allowFailure: true });
     assert.notEqual(preview.code, 0);
-    assert.match(preview.stdout + preview.stderr, /would delete group "Data Team", which still has members in the file \(2 in "Data Team"\).*allowDeleteWithMembers: true/s);
+    assert.match(
+      preview.stdout + preview.stderr,
+      /would delete group "Data Team", which still has members in the file \(2 in "Data Team"\).*allowDeleteWithMembers: true/s,
+    );
     assert.equal(total(f), 0);
   });
 });

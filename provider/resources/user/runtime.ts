@@ -183,7 +183,7 @@ export class UserProviderRuntime {
     if (decl.importId !== undefined) {
       // Taking over a known account (the `import` resource option lands here): never create.
       const found = await takeoverById("user", decl.importId, users, noSuchUser, (u) =>
-        emailMismatch(u, decl, formers, change?.id),
+        emailMismatch(u, decl, formers),
       );
       return this.adopt(found, decl, managed, inputs);
     }
@@ -402,16 +402,19 @@ const noSuchUser =
 /**
  * Why a takeover by id must not go ahead: the account is someone else's. Unless the declaration
  * says it is the same person under a new email (formerEmails lists the account's email, or
- * allowEmailChange), or the directory declared this very id for the account before.
+ * allowEmailChange), or the directory held this id under the account's current email before
+ * (an email change on an `id:` entry: the guard passes the old email on as a former one).
  */
 function emailMismatch(
   found: DomoUserRecord,
   decl: UserDeclaration,
   formers: readonly string[],
-  heldId: number | undefined,
 ): string | undefined {
   if (decl.allowEmailChange || sameEmail(found.email, decl.email)) return undefined;
-  if (heldId === found.id || formers.some((f) => sameEmail(found.email, f))) return undefined;
+  // Not "the directory held this id before": a mistyped id it recorded (its takeover refused)
+  // would then take over someone else's account after an email edit. The account's own email
+  // must be one this person had.
+  if (formers.some((f) => sameEmail(found.email, f))) return undefined;
   return (
     `Refusing to take over Domo user ${found.id}: it is the account of ${found.email ?? "a user without email"}, not ${decl.email}, and taking it over would rewrite that person's email and name. ` +
     `Check the id (\`pulumi-domo export\` lists every account with its id). If it really is the same person under a new email, add formerEmails: [${found.email ?? "<their email>"}] to this declaration (in a users file, to the entry)`
