@@ -237,70 +237,71 @@ describe("identity: a company domain move of an exported directory (entries with
   });
 });
 
-describe("identity: groups keep their id (users file, real CLI)", function () {
-  this.timeout(300_000);
-  let f: StackFixture;
-  const people = (group: string): Person[] => [
-    { email: "ada@example.com", name: "Ada", groups: [group] },
-    { email: "bob@example.com", name: "Bob", groups: [group] },
-  ];
-  before(async () => {
-    f = await directoryStack("e2e-group-identity");
-    write(f, render("perUser", people("Analytics"), [{ name: "Analytics" }]));
-    await f.stack.up();
-  });
-  after(async () => {
-    await f?.dispose();
-  });
+for (const mode of ["perUser", "bulk"] as const)
+  describe(`identity: groups keep their id (users file, ${mode}, real CLI)`, function () {
+    this.timeout(300_000);
+    let f: StackFixture;
+    const people = (group: string): Person[] => [
+      { email: "ada@example.com", name: "Ada", groups: [group] },
+      { email: "bob@example.com", name: "Bob", groups: [group] },
+    ];
+    before(async () => {
+      f = await directoryStack(`e2e-group-identity-${mode}`);
+      write(f, render(mode, people("Analytics"), [{ name: "Analytics" }]));
+      await f.stack.up();
+    });
+    after(async () => {
+      await f?.dispose();
+    });
 
-  it("a rename without formerNames fails at preview with the fix and 0 calls", async () => {
-    write(f, render("perUser", people("Data Team"), [{ name: "Data Team" }]));
-    f.emu.resetCounters();
-    const preview = await f.stack.preview([], { allowFailure: true });
-    assert.notEqual(preview.code, 0);
-    const out = preview.stdout + preview.stderr;
-    assert.match(out, /would delete group "Analytics" and create group "Data Team"/);
-    assert.match(out, /add formerNames: \["Analytics"\] to the group "Data Team"/);
-    const up = await f.stack.up([], { allowFailure: true });
-    assert.notEqual(up.code, 0);
-    assert.equal(total(f), 0);
-  });
+    it("a rename without formerNames fails at preview with the fix and 0 calls", async () => {
+      write(f, render(mode, people("Data Team"), [{ name: "Data Team" }]));
+      f.emu.resetCounters();
+      const preview = await f.stack.preview([], { allowFailure: true });
+      assert.notEqual(preview.code, 0);
+      const out = preview.stdout + preview.stderr;
+      assert.match(out, /would delete group "Analytics" and create group "Data Team"/);
+      assert.match(out, /add formerNames: \["Analytics"\] to the group "Data Team"/);
+      const up = await f.stack.up([], { allowFailure: true });
+      assert.notEqual(up.code, 0);
+      assert.equal(total(f), 0);
+    });
 
-  it("with formerNames: renamed in place (1 PUT), the same id, its members kept", async () => {
-    const before = f.emu.store.listGroups().find((g) => g.name === "Analytics");
-    assert.ok(before);
-    write(f, render("perUser", people("Data Team"), [{ name: "Data Team", formerNames: ["Analytics"] }]));
-    const preview = await f.stack.preview(["--diff"]);
-    assert.doesNotMatch(preview.stdout, /to create|to delete/);
-    f.emu.resetCounters();
-    await f.stack.up();
-    assert.equal(count(f, "PUT /v1/groups/{id}"), 1);
-    assert.equal(count(f, "POST /v1/groups"), 0);
-    assert.equal(count(f, "DELETE /v1/groups/{id}"), 0);
-    const after = f.emu.store.getGroup(before.id);
-    assert.equal(after?.name, "Data Team");
-    assert.equal(f.emu.store.memberIds(before.id).length, 2);
-    await f.stack.preview(["--expect-no-changes"]);
-  });
+    it("with formerNames: renamed in place (1 PUT), the same id, its members kept", async () => {
+      const before = f.emu.store.listGroups().find((g) => g.name === "Analytics");
+      assert.ok(before);
+      write(f, render(mode, people("Data Team"), [{ name: "Data Team", formerNames: ["Analytics"] }]));
+      const preview = await f.stack.preview(["--diff"]);
+      assert.doesNotMatch(preview.stdout, /to create|to delete/);
+      f.emu.resetCounters();
+      await f.stack.up();
+      assert.equal(count(f, "PUT /v1/groups/{id}"), 1);
+      assert.equal(count(f, "POST /v1/groups"), 0);
+      assert.equal(count(f, "DELETE /v1/groups/{id}"), 0);
+      const after = f.emu.store.getGroup(before.id);
+      assert.equal(after?.name, "Data Team");
+      assert.equal(f.emu.store.memberIds(before.id).length, 2);
+      await f.stack.preview(["--expect-no-changes"]);
+    });
 
-  it("removing a group that has members fails at preview (allowDeleteWithMembers is not bypassed)", async () => {
-    write(
-      f,
-      render("perUser", [
-        { email: "ada@example.com", name: "Ada" },
-        { email: "bob@example.com", name: "Bob" },
-      ]),
-    );
-    f.emu.resetCounters();
-    const preview = await f.stack.preview([], { allowFailure: true });
-    assert.notEqual(preview.code, 0);
-    assert.match(
-      preview.stdout + preview.stderr,
-      /would delete group "Data Team", which still has members in the file \(2 in "Data Team"\).*allowDeleteWithMembers: true/s,
-    );
-    assert.equal(total(f), 0);
+    it("removing a group that has members fails at preview (allowDeleteWithMembers is not bypassed)", async () => {
+      write(
+        f,
+        render("perUser", [
+          { email: "ada@example.com", name: "Ada" },
+          { email: "bob@example.com", name: "Bob" },
+        ]),
+      );
+      f.emu.resetCounters();
+      const preview = await f.stack.preview([], { allowFailure: true });
+      assert.notEqual(preview.code, 0);
+      assert.match(
+        preview.stdout + preview.stderr,
+        /would delete group "Data Team", which still has members in the file \(2 in "Data Team"\).*allowDeleteWithMembers: true/s,
+      );
+      assert.equal(total(f), 0);
+    });
   });
-});
 
 describe("identity: a DomoUser renamed in a program with a new email and formerEmails (real CLI)", function () {
   this.timeout(300_000);

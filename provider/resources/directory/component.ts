@@ -175,7 +175,7 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
     }
     this.users = users;
     this.batches = batchList;
-    this.groups = this.declareGroups(declared.groups, declared.users, idOf, opts);
+    this.groups = this.declareGroups(declared.groups, declared.users, idOf, opts, guard);
     const groupNames = Object.keys(this.groups);
     this.groupIds = pulumi
       .all(groupNames.map((g) => this.groups[g]!.id))
@@ -193,12 +193,16 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
     declared: readonly DeclaredUser[],
     idOf: (email: string) => pulumi.Output<string>,
     opts: pulumi.ComponentResourceOptions,
+    guard: pulumi.Resource,
   ): Record<string, DomoGroup> {
     const out: Record<string, DomoGroup> = {};
     for (const g of groups) {
       const names = groupResourceNames(g.name, g.id, g.formerNames);
       const common = {
         parent: this,
+        // After the guard, like the users: a run its check refuses (a group renamed without
+        // formerNames, say) must not create the new group before the refusal stops it.
+        dependsOn: [guard],
         ...(opts.retainOnDelete === undefined ? {} : { retainOnDelete: opts.retainOnDelete }),
       };
       const group = new DomoGroup(
