@@ -68,7 +68,9 @@ export interface EngineHandler {
   delete(id: string, props: PropertyMap): Promise<void>;
 }
 
-export type ConfigGet = (key: string) => string | undefined;
+export type { ConfigGet } from "../runtime/run";
+
+import type { ConfigGet } from "../runtime/run";
 
 export interface ConfigureRequest {
   config: { get(key: string): string | undefined };

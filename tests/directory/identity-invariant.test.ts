@@ -10,17 +10,16 @@ import { PartialBatchError, UserBatchRuntime } from "../../provider/resources/us
 import {
   PartialCreateError,
   type PropertyMap,
-  type UserLedger,
   UserProviderRuntime,
 } from "../../provider/resources/user/runtime";
+import type { UserLedger } from "../../provider/runtime/user-ledger";
 import type { UsersFileEntryInput } from "../../provider/usersfile";
 
 import deletionGuardProvider = require("../../provider/resources/directory/deletion-guard-provider");
 
-// The guard reaches the run's ledger by package path (as in a provider process): so do we, so
-// the guard, every DomoUser and every DomoUserBatch of one simulated run share one ledger.
-const { resetSharedUserRuntime, sharedUserLedger } =
-  require("pulumi-domo/dist/resources/user/runtime.js") as typeof import("../../provider/resources/user/runtime");
+// The guard reaches the run's ledger through runtime/run.ts (as in a provider process): so do
+// we, so the guard, every DomoUser and every DomoUserBatch of one simulated run share one ledger.
+import { resetSharedUserRuntime, sharedUserLedger } from "../../provider/resources/user/runtime";
 
 /** Fixed so runs are repeatable; set FC_SEED to explore other sequences. */
 const seed = Number(process.env.FC_SEED ?? 20261204);

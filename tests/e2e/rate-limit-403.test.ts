@@ -40,7 +40,8 @@ describe("rate limits answered as 403 (real CLI)", function () {
       { key: "bob", email: "bob@example.com", name: "Bob", role: "Editor" },
       { key: "cy", email: "cy@example.com", name: "Cy", role: "Editor" },
     ]);
-    f.emu.faults.add({ kind: "status", status: 403, route: "POST /v1/users", count: 1 });
+    // A token without the user scope: Domo answers 403 for a permission, not a rate limit.
+    await f.stack.setConfig("domo:scope", "data");
     const since = Date.now();
     const up = await f.stack.up([], { allowFailure: true });
     assert.notEqual(up.code, 0);

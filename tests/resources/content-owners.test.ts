@@ -6,7 +6,8 @@ import { errorFromResponse } from "../../provider/client/transport";
 import { type RunningEmulator, startEmulator } from "../../provider/emulator";
 import { PartialBatchError, UserBatchRuntime } from "../../provider/resources/user/batch-runtime";
 import { ContentOwnerError } from "../../provider/resources/user/content-owner";
-import { type PropertyMap, UserLedger, UserProviderRuntime } from "../../provider/resources/user/runtime";
+import { type PropertyMap, UserProviderRuntime } from "../../provider/resources/user/runtime";
+import { UserLedger } from "../../provider/runtime/user-ledger";
 
 const DELETE = "DELETE /v1/users/{id}";
 const GET = "GET /v1/users/{id}";

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { DomoError } from "../../provider/client/errors";
 import { unknownValue } from "../../provider/model";
-import { claimVerb, GroupClaims, kindOf } from "../../provider/resources/group/claims";
 import {
   declaredMemberIds,
   diffGroup,
@@ -9,6 +8,7 @@ import {
   diffMembership,
   planMembers,
 } from "../../provider/resources/group/diff";
+import { claimVerb, GroupClaims, kindOf } from "../../provider/runtime/group-claims";
 
 // Pure group diffs and the per-run claims: what `pulumi preview` shows without a call to Domo.
 

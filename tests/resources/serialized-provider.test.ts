@@ -73,6 +73,9 @@ describe("serialized DomoUser provider (__provider), from the packed package", f
     const cwd = process.cwd();
     process.chdir(project);
     try {
+      // A new provider process: the run (one client for every kind, configured by the first
+      // configure) starts afresh, not with an earlier test's emulator.
+      (req("pulumi-domo/dist/runtime/run.js") as { resetSharedRun(): void }).resetSharedRun();
       const provider = requireFromString(serialized.text).handler();
       const config: Record<string, string> = {
         "domo:apiHost": emu.url,

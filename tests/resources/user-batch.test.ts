@@ -2,11 +2,13 @@ import assert from "node:assert/strict";
 import { parseClientSettings } from "../../provider/client/config";
 import { type RunningEmulator, startEmulator } from "../../provider/emulator";
 import { PartialBatchError, UserBatchRuntime } from "../../provider/resources/user/batch-runtime";
-import { type PropertyMap, UserLedger, UserProviderRuntime } from "../../provider/resources/user/runtime";
+import { type PropertyMap, UserProviderRuntime } from "../../provider/resources/user/runtime";
+import { UserLedger } from "../../provider/runtime/user-ledger";
 
-import deletionGuardProvider = require("../../provider/resources/directory/deletion-guard-provider");
-
-// The guard loads the runtime by package path (as in a provider process): so does this test.
+// As in a provider process, everything by package path: the guard, the user runtime and the run
+// they share (runtime/run.ts, reached by each through a relative import: one module instance).
+const deletionGuardProvider =
+  require("pulumi-domo/provider/deletion-guard") as typeof import("../../provider/resources/directory/deletion-guard-provider");
 const { resetSharedUserRuntime, sharedUserLedger } =
   require("pulumi-domo/dist/resources/user/runtime.js") as typeof import("../../provider/resources/user/runtime");
 

@@ -1,5 +1,4 @@
 import { judgeRemovals, massDeletionMessage } from "../../model/deletion-guard";
-
 import {
   type EmailChange,
   type HeldGroup,
@@ -11,9 +10,8 @@ import {
   parseHeldLine,
   refuseGroupDeletions,
 } from "../../model/directory-identity";
+import { sharedRun } from "../../runtime/run";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, UpdateResult } from "../user/runtime";
-
-type UserRuntimeModule = typeof import("../user/runtime");
 
 /**
  * The provider of a directory's deletion guard: a resource that remembers which accounts the
@@ -26,7 +24,7 @@ type UserRuntimeModule = typeof import("../user/runtime");
  * again fails the preview (see model/directory-identity.ts).
  *
  * Like the DomoUser provider, this module's whole exports is the object Pulumi serializes
- * (`__provider` is one `require` of this file); the run's ledger loads by package path.
+ * (`__provider` is one `require` of this file); the run's ledger is runtime/run.ts's.
  */
 const deletionGuardProvider = {
   /**
@@ -40,8 +38,7 @@ const deletionGuardProvider = {
   handOver(olds: PropertyMap, news: PropertyMap, changes: readonly RememberedChange[]): void {
     const next = people(news.held);
     const before = new Set(people(olds.held).map((p) => p.email));
-    const mod = require("pulumi-domo/dist/resources/user/runtime.js") as UserRuntimeModule;
-    mod.sharedUserLedger().declareDirectory({
+    sharedRun().users.declareDirectory({
       // Every email the directory declares, and every email it says a person had before: no
       // resource of this run deletes those accounts, whichever resource held them.
       declared: [

@@ -1,9 +1,9 @@
 import type { DomoClient } from "../../client";
 import { DomoError } from "../../client/errors";
 import { definedOnly, type MembershipMode, type ParseResult, unknownValue } from "../../model";
+import type { GroupClaims } from "../../runtime/group-claims";
 import type { CheckResult, PropertyMap } from "../engine";
 import { safeFailure } from "../engine";
-import type { GroupClaims } from "./claims";
 
 // The engine's shapes, for modules that import them from here.
 export type * from "../engine";

@@ -9,8 +9,8 @@ import {
   parseGroupInputs,
   sameGroupName,
 } from "../../model";
+import { claimVerb } from "../../runtime/group-claims";
 import { inPlace, takeoverById } from "../engine";
-import { claimVerb } from "./claims";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
 import { checked, declared, GroupResourceHandler } from "./context";
 import { diffGroup } from "./diff";

@@ -6,7 +6,7 @@ import {
   normaliseEmail,
   parseGroupMembersInputs,
 } from "../../model";
-import { claimVerb } from "./claims";
+import { claimVerb } from "../../runtime/group-claims";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
 import { checked, declared, GroupResourceHandler, resolveEmails } from "./context";
 import { declaredMemberIds, diffMembers, planMembers } from "./diff";

@@ -1,7 +1,8 @@
 import { DomoClient } from "../../client";
 import { type ClientSettings, settingsFromSources } from "../../client/config";
+import { GroupClaims } from "../../runtime/group-claims";
+import { resetSharedRun, sharedRun } from "../../runtime/run";
 import type { RuntimeOptions } from "../user/runtime";
-import { GroupClaims } from "./claims";
 import type { GroupContext } from "./context";
 import { GroupHandler } from "./group-handler";
 import { GroupMembersHandler } from "./members-handler";
@@ -9,6 +10,11 @@ import { GroupMembershipHandler } from "./membership-handler";
 
 export { PartialGroupError } from "./state";
 export type { RuntimeOptions };
+
+export interface GroupRuntimeOptions extends RuntimeOptions {
+  /** The run's claims; default a record of this runtime's own (tests). */
+  claims?: GroupClaims;
+}
 
 /**
  * The behaviour of DomoGroup, DomoGroupMembers and DomoGroupMembership in one provider
@@ -19,7 +25,7 @@ export type { RuntimeOptions };
  */
 export class GroupProviderRuntime implements GroupContext {
   private clientInstance: DomoClient | undefined;
-  readonly claims = new GroupClaims();
+  readonly claims: GroupClaims;
   readonly group: GroupHandler;
   readonly members: GroupMembersHandler;
   readonly membership: GroupMembershipHandler;
@@ -27,8 +33,9 @@ export class GroupProviderRuntime implements GroupContext {
 
   constructor(
     private readonly settings: () => ClientSettings,
-    private readonly options: RuntimeOptions = {},
+    private readonly options: GroupRuntimeOptions = {},
   ) {
+    this.claims = options.claims ?? new GroupClaims();
     this.noticeSink = options.notice ?? ((line) => process.stderr.write(`${line}\n`));
     this.group = new GroupHandler(this);
     this.members = new GroupMembersHandler(this);
@@ -37,6 +44,7 @@ export class GroupProviderRuntime implements GroupContext {
 
   /** Built on first use, so preview (check and diff only) never needs credentials. */
   get client(): DomoClient {
+    if (this.options.client) return this.options.client();
     if (!this.clientInstance) this.clientInstance = new DomoClient(this.settings(), this.options);
     return this.clientInstance;
   }
@@ -58,21 +66,29 @@ export function createGroupProviderRuntime(
   }, options);
 }
 
-// One per process: this module is loaded by package path (`pulumi-domo/dist/...`), so Node's
-// module cache makes it one instance for all three serialized providers of a run.
-let shared: GroupProviderRuntime | undefined;
+/** The run's runtime, one per ProviderRun: a reset run (tests) gets a new one. */
+const runtimes = new WeakMap<object, GroupProviderRuntime>();
 
 /**
- * The process's runtime: made by the first `configure` (of whichever group type the engine
- * loads first) and reused by the others. The engine configures each provider once per
- * process, so a new `pulumi` run, a new process, starts with no claims.
+ * The process's runtime for the three group kinds: a view over the run (runtime/run.ts), so
+ * it uses the run's one client, shared with the user resources, and the run's group claims.
+ * The engine configures each provider once per process, so a new `pulumi` run, a new
+ * process, starts with no claims.
  */
 export function sharedGroupRuntime(configGet?: (key: string) => string | undefined): GroupProviderRuntime {
-  shared ??= createGroupProviderRuntime(configGet);
-  return shared;
+  const run = sharedRun(configGet);
+  let runtime = runtimes.get(run);
+  if (!runtime) {
+    runtime = new GroupProviderRuntime(() => run.settings(), {
+      claims: run.groups,
+      client: () => run.client,
+    });
+    runtimes.set(run, runtime);
+  }
+  return runtime;
 }
 
-/** Forgets the process's runtime (tests that play several runs in one process). */
+/** Starts a new run in this process (tests that play several runs in one process). */
 export function resetSharedGroupRuntime(): void {
-  shared = undefined;
+  resetSharedRun();
 }

@@ -12,7 +12,6 @@ export {
   resetSharedUserRuntime,
   sharedUserLedger,
   sharedUserRuntime,
-  UserLedger,
   UserProviderRuntime,
 } from "./runtime";
 

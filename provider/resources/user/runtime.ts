@@ -19,6 +19,8 @@ import {
   userStateSchema,
   writeBody,
 } from "../../model";
+import { resetSharedRun, sharedRun } from "../../runtime/run";
+import { type Claim, type DirectoryDeclaration, UserLedger } from "../../runtime/user-ledger";
 import {
   type CheckResult,
   type CreateResult,
@@ -56,69 +58,6 @@ export class PartialCreateError extends Error {
   }
 }
 
-/** How a resource of this run came to hold an account. */
-type Claim = "declared" | "created" | "taken over";
-
-/**
- * What one provider process (one `pulumi` run) knows about the accounts of all its resources,
- * whichever resource kind (DomoUser, DomoUserBatch) and whichever copy of the provider code
- * (a delete runs the `__provider` text of the resource's last update, possibly older code)
- * serves them. One per process (`sharedUserLedger`), so a DomoUser and a DomoUserBatch of one
- * run see each other's claims.
- */
-export class UserLedger {
-  /**
-   * Accounts a resource of this run declares (diff), created or took over. The engine runs
-   * the deletes of removed resources after every remaining resource was diffed, created or
-   * updated, so a delete of an id found here would delete an account the program still
-   * manages through another resource (a rename, a duplicate, a mode change): it is skipped.
-   */
-  readonly claims = new Map<number, Claim>();
-  /**
-   * Emails a DomoUserDirectory of this run declares (told by its deletion guard, registered
-   * before its users). Whatever resource held such an account before (a DomoUser, a batch,
-   * another batch), deleting it now would delete someone the program still declares.
-   */
-  readonly declaredEmails = new Set<string>();
-  /**
-   * Emails a directory held in its previous run and still declares while its layout (mode,
-   * batch count) changed: the resource that now declares one takes the account over by email
-   * (no write when its fields match) instead of failing on the existing email.
-   */
-  readonly handedOver = new Set<string>();
-  /** Domo user ids a directory's entries declare (`id:`): the id is the person. */
-  readonly declaredIds = new Set<number>();
-  /**
-   * Email changes a directory states (formerEmails) or knows by id: new email -> the email the
-   * account had. The new email's create takes that account over (one PUT of the new email).
-   */
-  readonly emailChanges = new Map<string, { from: string; id?: number | undefined; formers: string[] }>();
-  deletes = 0;
-  adminLock: Promise<unknown> = Promise.resolve();
-
-  /** A directory's deletion guard reports what it declares now, what it hands over, and email changes. */
-  declareDirectory(directory: DirectoryDeclaration): void {
-    for (const e of directory.declared) this.declaredEmails.add(normaliseEmail(e));
-    for (const e of directory.handedOver) this.handedOver.add(normaliseEmail(e));
-    for (const id of directory.ids ?? []) this.declaredIds.add(id);
-    for (const c of directory.changes ?? [])
-      this.emailChanges.set(normaliseEmail(c.to), {
-        from: normaliseEmail(c.from),
-        id: c.id,
-        formers: (c.formers ?? []).map(normaliseEmail),
-      });
-  }
-}
-
-/** What a directory's deletion guard tells the run's ledger (see UserLedger). */
-export interface DirectoryDeclaration {
-  declared: readonly string[];
-  handedOver: readonly string[];
-  ids?: readonly number[];
-  /** `formers`: every earlier email the account may still have (remembered across failed runs). */
-  changes?: readonly { from: string; to: string; id?: number | undefined; formers?: readonly string[] }[];
-}
-
 export interface RuntimeOptions extends DomoClientOptions {
   /**
    * Where notices a person must see go (an account deliberately not deleted, say). The
@@ -127,6 +66,8 @@ export interface RuntimeOptions extends DomoClientOptions {
   notice?: (line: string) => void;
   /** The run's record of accounts; default a new one (tests), the process's one via createUserProviderRuntime. */
   ledger?: UserLedger;
+  /** The run's one client (see runtime/run.ts); default a client of this runtime's own (tests). */
+  client?: () => DomoClient;
 }
 
 /**
@@ -152,6 +93,7 @@ export class UserProviderRuntime {
 
   /** Built on first use, so preview (check and diff only) never needs credentials. */
   get client(): DomoClient {
+    if (this.options.client) return this.options.client();
     if (!this.clientInstance) this.clientInstance = new DomoClient(this.settings(), this.options);
     return this.clientInstance;
   }
@@ -502,48 +444,49 @@ function stateOutputs(state: UserState): PropertyMap {
 }
 
 /**
- * Builds the runtime the serialized provider delegates to. Credentials come from stack config
- * (decrypted by the engine and handed to `configure`) with the environment as a fallback;
- * they are read lazily and never stored in the provider object that Pulumi serializes.
+ * Builds a runtime on its own client (tests, and older `__provider` texts that call it).
+ * Credentials come from stack config (decrypted by the engine and handed to `configure`) with
+ * the environment as a fallback; they are read lazily and never stored in the provider object
+ * that Pulumi serializes. Its ledger is the process's, so every runtime of a run sees every claim.
  */
 export function createUserProviderRuntime(
   configGet: (key: string) => string | undefined = () => undefined,
   options: RuntimeOptions = {},
 ): UserProviderRuntime {
   let settings: ClientSettings | undefined;
-  // Every runtime of the process shares its ledger, including those that older `__provider`
-  // texts (kept in state, run by deletes) make through this function.
   return new UserProviderRuntime(
     () => {
       settings ??= settingsFromSources(configGet);
       return settings;
     },
-    { ledger: sharedUserLedger(), ...options },
+    { ledger: sharedRun().users, ...options },
   );
 }
 
-// One per process: this module is loaded by package path (`pulumi-domo/dist/...`), so Node's
-// module cache makes these one instance for every serialized provider of a run.
-let sharedLedger: UserLedger | undefined;
-let sharedRuntime: UserProviderRuntime | undefined;
+/** The run's runtime, one per ProviderRun: a reset run (tests) gets a new one. */
+const runtimes = new WeakMap<object, UserProviderRuntime>();
 
-/** The process's ledger of accounts (see UserLedger). */
+/** The process's ledger of accounts (see UserLedger): the run's. */
 export function sharedUserLedger(): UserLedger {
-  sharedLedger ??= new UserLedger();
-  return sharedLedger;
+  return sharedRun().users;
 }
 
 /**
- * The process's runtime, shared by the DomoUser and DomoUserBatch providers (one client, one
- * limiter, one listing cache): made by the first `configure`, reused by the other.
+ * The process's runtime, shared by the DomoUser and DomoUserBatch providers: a view over the
+ * run (runtime/run.ts), so it uses the run's one client (token, limiter, listing cache), shared
+ * with the group resources too, and the run's ledger.
  */
 export function sharedUserRuntime(configGet?: (key: string) => string | undefined): UserProviderRuntime {
-  sharedRuntime ??= createUserProviderRuntime(configGet);
-  return sharedRuntime;
+  const run = sharedRun(configGet);
+  let runtime = runtimes.get(run);
+  if (!runtime) {
+    runtime = new UserProviderRuntime(() => run.settings(), { ledger: run.users, client: () => run.client });
+    runtimes.set(run, runtime);
+  }
+  return runtime;
 }
 
-/** Forgets the process's runtime and ledger (tests that play several runs in one process). */
+/** Starts a new run in this process (tests that play several runs in one process). */
 export function resetSharedUserRuntime(): void {
-  sharedRuntime = undefined;
-  sharedLedger = undefined;
+  resetSharedRun();
 }

@@ -1,5 +1,5 @@
-import { DomoError } from "../../client/errors";
-import { type MembershipMode, membershipId } from "../../model";
+import { DomoError } from "../client/errors";
+import { type MembershipMode, membershipId } from "../model";
 
 /** How a resource of this run came to hold an object. */
 export type Claim = "declared" | "created" | "taken over";
