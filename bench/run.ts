@@ -12,6 +12,11 @@
  *   tsx bench/run.ts --sizes 100,1000     perUser file runs at these sizes (the old interface)
  *   [--latency 50] [--rate R] [--out bench] [--no-baselines] [--no-diagnose] [--no-throughput] [--keep]
  *   tsx bench/run.ts --render             rewrite results.md (and the largest gap) from results.json
+ *   tsx bench/run.ts --setup [--runs s3]  only the setup step: provision moto_server if an s3 run is selected
+ *
+ * Setup comes first, before any run: moto_server for the s3 runs is found or installed
+ * (`pip install 'moto[server]'`, skipped when it is present), so nothing is installed between
+ * measured phases. A small S3 check of the runner: `--runs perUser-s3-100 --latency 0 --no-throughput`.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -22,11 +27,11 @@ import { type BeforeN100, runOne } from "./lib/bench";
 import { emulatorThroughput, machine, parallelSetting, versions } from "./lib/environment";
 import { preparePackedInstall } from "./lib/project";
 import { type BenchResults, largestGap, renderMarkdown, type Skipped } from "./lib/report";
-import { findMotoServer, MotoS3 } from "./lib/s3";
+import { type MotoProvision, MotoS3, provisionMotoServer } from "./lib/s3";
 import { floorFormula } from "./lib/targets";
 import { type RunResult, type RunSpec, runId } from "./lib/types";
 
-const usage = `usage: tsx bench/run.ts [--only id,id] [--runs filter|specs] [--sizes 100,1000] [--list]
+const usage = `usage: tsx bench/run.ts [--only id,id] [--runs filter|specs] [--sizes 100,1000] [--list] [--setup]
                          [--latency 50] [--rate R] [--out bench]
                          [--[no-]baselines] [--[no-]diagnose] [--no-throughput] [--keep]
   run ids: <mode>-<backend>-<n>, mode perUser|bulk, backend file|s3; an ad-hoc spec may add @<rate>`;
@@ -79,6 +84,7 @@ function parse(argv: string[]) {
       sizes: { type: "string" },
       list: { type: "boolean", default: false },
       render: { type: "boolean", default: false },
+      setup: { type: "boolean", default: false },
       latency: { type: "string" },
       rate: { type: "string" },
       out: { type: "string", default: path.join(repoRoot, "bench") },
@@ -126,6 +132,7 @@ function parse(argv: string[]) {
     runs,
     list: values.list,
     render: values.render,
+    setupOnly: values.setup,
     outDir: path.resolve(values.out),
     throughput: values.throughput,
     keep: values.keep,
@@ -174,6 +181,27 @@ function skipPerUserTenThousand(runs: readonly RunResult[]): Skipped {
   return { id, reason };
 }
 
+/**
+ * The bench's setup step, run once before anything is measured: what the selected runs need
+ * beyond the repo's own dependencies. Today that is moto_server for the s3 runs, found where it
+ * is installed or installed once (provisionMotoServer: idempotent, no install when present).
+ * When it cannot be provisioned the s3 runs are skipped, with the reason, and the others run.
+ */
+function provision(
+  runs: readonly RunSpec[],
+  log: (line: string) => void,
+): { moto?: Extract<MotoProvision, { bin: string }>; skipped: Skipped[] } {
+  const s3Runs = runs.filter((r) => r.backend === "s3");
+  if (s3Runs.length === 0) {
+    log("setup: no s3 run selected: moto_server not needed");
+    return { skipped: [] };
+  }
+  const moto = provisionMotoServer(log);
+  if ("bin" in moto) return { moto, skipped: [] };
+  log(`setup: skipping the s3 runs: ${moto.error}`);
+  return { skipped: s3Runs.map((r) => ({ id: runId(r), reason: moto.error })) };
+}
+
 function loadBefore(): BeforeN100 | undefined {
   const file = path.join(repoRoot, "bench", "before-n100.json");
   try {
@@ -212,6 +240,11 @@ async function main(): Promise<void> {
   const defaults = clientSettingsSchema.parse({ clientId: "x", clientSecret: "x" });
   log(`machine: ${m.nproc} CPUs, ${m.cpuModel}; Pulumi ${v.pulumiCli}; --parallel ${parallel.value}`);
   log(`runs: ${o.runs.map((r) => `${runId(r)}@${r.rate}`).join(", ")}`);
+  const setup = provision(o.runs, log);
+  if (o.setupOnly) {
+    if (setup.skipped.length > 0) process.exitCode = 1;
+    return;
+  }
   const throughput = o.throughput ? emulatorThroughput() : null;
   if (o.throughput)
     log(`emulator throughput: ${throughput ? `${throughput.requestsPerSecond} req/s` : "failed"}`);
@@ -220,18 +253,9 @@ async function main(): Promise<void> {
   log(`installed the npm tarball under ${packedRoot}`);
   const before = loadBefore();
 
-  const skipped: Skipped[] = [];
-  let motoBin: string | undefined;
+  const skipped: Skipped[] = [...setup.skipped];
+  const motoServer = setup.moto;
   let s3Server: BenchResults["settings"]["s3Server"] = null;
-  if (o.runs.some((r) => r.backend === "s3")) {
-    const found = findMotoServer(log);
-    if ("bin" in found) motoBin = found.bin;
-    else {
-      for (const r of o.runs.filter((x) => x.backend === "s3"))
-        skipped.push({ id: runId(r), reason: found.error });
-      log(`skipping the s3 runs: ${found.error}`);
-    }
-  }
 
   const runs: RunResult[] = [];
   const moto: MotoS3[] = [];
@@ -246,9 +270,9 @@ async function main(): Promise<void> {
     for (const spec of o.runs) {
       let s3: MotoS3 | undefined;
       if (spec.backend === "s3") {
-        if (!motoBin) continue;
+        if (!motoServer) continue;
         try {
-          s3 = await MotoS3.start(motoBin);
+          s3 = await MotoS3.start(motoServer);
           moto.push(s3);
           s3Server = { name: s3.server, version: s3.version };
           log(`[${runId(spec)}] ${s3.server} ${s3.version} on port ${s3.port}, bucket ${s3.bucket}`);

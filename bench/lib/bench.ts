@@ -1,5 +1,4 @@
-import os from "node:os";
-import { type RequestLogEntry, type RunningEmulator, startEmulator } from "../../provider/emulator";
+import { type RunningEmulator, startEmulator } from "../../provider/emulator";
 import type { CommandResult, LocalStack } from "../../scripts/lib/pulumi-cli";
 import {
   type BaselineSettings,
@@ -9,28 +8,26 @@ import {
   sequentialDelete,
 } from "./baselines";
 import type { ParallelSetting } from "./environment";
-import { type Backend, BenchProject, benchUsers, editedIndices } from "./project";
+import { blankPhase, exactlyOnce, measured, mib, no429LeftUnretried, noneLeft } from "./measure";
+import { type Backend, BenchProject, type BenchUser, benchUsers, editedIndices } from "./project";
 import { type MotoS3, s3Env } from "./s3";
 import { dynamicProviderMatcher, ProcessSampler, pulumiCliMatcher } from "./sampler";
+import { compare, notSlower, observe } from "./summary";
 import {
   editCount,
   floorSeconds,
+  type ModeTargets,
   modeTargets,
-  notSlowerLimit,
   pageSize,
   refreshCallBudget,
   target,
 } from "./targets";
 import {
-  type Check,
-  type Comparison,
   diagnosticEnv,
   heapDiagnosticEnv,
-  type NotSlower,
   type PhaseId,
   type PhaseKind,
   type PhaseResult,
-  phaseLabels,
   type RunResult,
   type RunSpec,
   runId,
@@ -57,172 +54,125 @@ export interface BeforeN100 {
   phases: Record<string, { install: string; wallSeconds: number; totalCalls: number }>;
 }
 
-interface Window {
-  calls: Record<string, number>;
-  totalCalls: number;
-  status429: number;
-  unretried429: number;
-  wallSeconds: number;
-  apiSpanSeconds: number;
-  apiRate: number;
-  loadAverage: number;
-}
-
-/** Runs `work` with fresh counters and reads what reached the emulator meanwhile. */
-async function measured<T>(
-  emu: RunningEmulator,
-  latencyMs: number,
-  work: () => Promise<T>,
-): Promise<{ value: T; window: Window }> {
-  emu.resetCounters();
-  const from = Date.now();
-  const began = performance.now();
-  const value = await work();
-  const wallSeconds = (performance.now() - began) / 1000;
-  const to = Date.now();
-  const calls = emu.counters();
-  const log = emu.requestLog().filter((e) => e.at >= from && e.at <= to);
-  const span = (log[log.length - 1]?.at ?? 0) - (log[0]?.at ?? 0);
-  return {
-    value,
-    window: {
-      calls,
-      totalCalls: Object.values(calls).reduce((a, b) => a + b, 0),
-      status429: log.filter((e) => e.status === 429).length,
-      unretried429: unretried429(log),
-      wallSeconds,
-      loadAverage: os.loadavg()[0] ?? 0,
-      apiSpanSeconds: log.length === 0 ? 0 : (span + latencyMs) / 1000,
-      apiRate: log.length < 2 || span <= 0 ? 0 : (log.length - 1) / (span / 1000),
-    },
-  };
-}
-
-/** 429s not followed by an answered (non-429, non-5xx) request with the same method and path. */
-export function unretried429(log: readonly RequestLogEntry[]): number {
-  let count = 0;
-  log.forEach((e, i) => {
-    if (e.status !== 429) return;
-    const retried = log
-      .slice(i + 1)
-      .some((l) => l.method === e.method && l.path === e.path && l.status > 0 && l.status < 429);
-    if (!retried) count++;
-  });
-  return count;
-}
-
-/** How many live accounts hold each email (lowercased), among those matching `prefix`. */
-function liveByEmail(emu: RunningEmulator, prefix: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const u of emu.store.listUsers()) {
-    if (u.deleted) continue;
-    const email = (u.email ?? "").toLowerCase();
-    if (!email.startsWith(prefix)) continue;
-    counts.set(email, (counts.get(email) ?? 0) + 1);
-  }
-  return counts;
-}
-
-function exactlyOnce(emu: RunningEmulator, prefix: string, emails: readonly string[]): Check {
-  const live = liveByEmail(emu, prefix);
-  const declared = new Set(emails.map((e) => e.toLowerCase()));
-  const missing = [...declared].filter((e) => (live.get(e) ?? 0) === 0).length;
-  const duplicated = [...live.values()].filter((c) => c > 1).length;
-  const extra = [...live.keys()].filter((e) => !declared.has(e)).length;
-  return {
-    name: `every user exists exactly once (${emails.length})`,
-    ok: missing === 0 && duplicated === 0 && extra === 0,
-    detail: `missing ${missing}, duplicated ${duplicated}, unexpected ${extra}`,
-  };
-}
-
-function noneLeft(emu: RunningEmulator, prefix: string): Check {
-  const left = [...liveByEmail(emu, prefix).values()].reduce((a, b) => a + b, 0);
-  return { name: "no account left", ok: left === 0, detail: `${left} left` };
-}
-
-function blankPhase(id: PhaseId, kind: PhaseKind, window: Window): PhaseResult {
-  return {
-    id,
-    label: phaseLabels[id],
-    kind,
-    ...window,
-    floorSeconds: null,
-    floorRatio: null,
-    engineSeconds: Math.max(0, window.wallSeconds - window.apiSpanSeconds),
-    providerPeakRssBytes: null,
-    cliPeakRssBytes: null,
-    providerProcesses: 0,
-    state: null,
-    targets: [],
-    checks: [],
-  };
-}
-
-const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
-
-/** One run of the matrix: emulator, stack, the six Pulumi phases, baselines and diagnostics. */
+/**
+ * One run of the matrix, in the order its phases run. Each phase is a function below that takes
+ * the run (and what it changes) and returns the PhaseResult it measured; every phase is also
+ * appended to `result.phases`, in this order, which is the order of the report.
+ */
 export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult> {
-  const { n, mode } = spec;
-  const id = runId(spec);
-  const log = (s: string) => ctx.log(`[${id}] ${s}`);
-  const goals = modeTargets[mode];
-  const emu = await startEmulator({
-    latencyMs: spec.latencyMs,
-    rateLimit: { requestsPerSecond: spec.rate, retryAfter: "seconds" },
-    requestLogLimit: Math.max(1_000_000, 4 * n),
-  });
-  let backend: Backend = { kind: "file" };
-  if (spec.backend === "s3") {
-    const s3 = ctx.s3;
-    if (!s3) throw new Error(`${id}: an s3 run needs an S3 server`);
-    backend = { kind: "s3", url: s3.backendUrl, env: { ...s3Env }, get: (key) => s3.get(key) };
+  const run = await setUp(spec, ctx);
+  try {
+    await initStack(run, run.project);
+    await firstUp(run, run.users);
+    await noChangePreview(run);
+    run.result.fixedOverheadSeconds = (await noChangeUp(run)).wallSeconds;
+    await edit(run, editCount(run.n));
+    await refresh(run);
+    // While the users exist: the heap diagnostic's preview and refresh, the naive refresh.
+    if (spec.heapDiagnostic) await heapDiagnosticOnLiveStack(run);
+    if (spec.baselines) await naiveRefresh(run);
+    await destroy(run);
+    if (spec.baselines) await naiveCreateAndDelete(run);
+    if (spec.diagnose) await checkpointDiagnostic(run);
+    if (spec.heapDiagnostic) await heapDiagnosticStack(run);
+  } catch (e) {
+    run.result.error = e instanceof Error ? e.message.slice(0, 2000) : String(e);
+    run.log(`stopped: ${run.result.error}`);
+  } finally {
+    await tearDown(run);
   }
-  const projectName = `bench-${mode.toLowerCase()}-${spec.backend}-${n}`;
-  const project = new BenchProject(projectName, { mode, packedRoot: ctx.packedRoot, backend });
-  const result: RunResult = {
-    id,
-    spec,
-    n,
-    backendUrl: backend.kind === "s3" ? backend.url : "file://<temp dir>/state",
-    notSlower: [],
-    phases: [],
-    comparisons: [],
-    fixedOverheadSeconds: null,
-    observations: [],
-  };
-  const users = benchUsers(n);
-  const emails = users.map((u) => u.email);
-  const p = Math.min(ctx.parallel.value, ctx.maxConcurrency);
-  const floor = (calls: number) =>
-    floorSeconds({ calls, rate: spec.rate, latencyMs: spec.latencyMs, parallel: p });
-  const floorText = (c: number) =>
-    `max(${c}/${spec.rate}, ${c}×${spec.latencyMs / 1000}/${p}) = ${floor(c).toFixed(2)} s`;
-  const baseline: BaselineSettings = {
-    apiHost: emu.url,
-    clientId: emu.credentials.clientId,
-    clientSecret: emu.credentials.clientSecret,
-    requestsPerSecond: spec.rate,
-    maxConcurrency: ctx.maxConcurrency,
-  };
-  const setFloor = (phase: PhaseResult, calls: number) => {
-    phase.floorSeconds = floor(calls);
-    phase.floorRatio = phase.floorSeconds > 0 ? phase.wallSeconds / phase.floorSeconds : null;
-  };
+  return summarise(run);
+}
 
-  const pulumiPhase = async (
+/** What every phase of one run shares: its inputs, the emulator, the project, the result so far. */
+class BenchRun {
+  readonly id: string;
+  readonly n: number;
+  readonly goals: ModeTargets;
+  readonly users: BenchUser[];
+  readonly emails: string[];
+  /** Requests in flight: min(--parallel, the client's maxConcurrency). */
+  readonly p: number;
+  /** The CLI flags of every up, preview, refresh and destroy (--parallel, or none). */
+  readonly flags: string[];
+  /** The naive baselines' client settings (the emulator's URL and credentials, the same rate). */
+  readonly baseline: BaselineSettings;
+  readonly result: RunResult;
+  /** The diagnostics' second stacks, disposed with the main one. */
+  readonly otherProjects: BenchProject[] = [];
+
+  constructor(
+    readonly spec: RunSpec,
+    readonly ctx: RunContext,
+    readonly emu: RunningEmulator,
+    readonly backend: Backend,
+    readonly projectName: string,
+    readonly project: BenchProject,
+  ) {
+    this.id = runId(spec);
+    this.n = spec.n;
+    this.goals = modeTargets[spec.mode];
+    this.users = benchUsers(spec.n);
+    this.emails = this.users.map((u) => u.email);
+    this.p = Math.min(ctx.parallel.value, ctx.maxConcurrency);
+    this.flags = ctx.parallel.flags;
+    this.baseline = {
+      apiHost: emu.url,
+      clientId: emu.credentials.clientId,
+      clientSecret: emu.credentials.clientSecret,
+      requestsPerSecond: spec.rate,
+      maxConcurrency: ctx.maxConcurrency,
+    };
+    this.result = {
+      id: this.id,
+      spec,
+      n: spec.n,
+      backendUrl: backend.kind === "s3" ? backend.url : "file://<temp dir>/state",
+      notSlower: [],
+      phases: [],
+      comparisons: [],
+      fixedOverheadSeconds: null,
+      observations: [],
+    };
+  }
+
+  log(line: string): void {
+    this.ctx.log(`[${this.id}] ${line}`);
+  }
+
+  /** The rate-limit floor of `calls` calls (targets.ts's floorSeconds at this run's settings). */
+  floor(calls: number): number {
+    return floorSeconds({ calls, rate: this.spec.rate, latencyMs: this.spec.latencyMs, parallel: this.p });
+  }
+
+  floorText(c: number): string {
+    const { rate, latencyMs } = this.spec;
+    return `max(${c}/${rate}, ${c}×${latencyMs / 1000}/${this.p}) = ${this.floor(c).toFixed(2)} s`;
+  }
+
+  setFloor(phase: PhaseResult, calls: number): void {
+    phase.floorSeconds = this.floor(calls);
+    phase.floorRatio = phase.floorSeconds > 0 ? phase.wallSeconds / phase.floorSeconds : null;
+  }
+
+  /**
+   * Measures one CLI command on `on`'s stack: emulator calls, wall time, provider and CLI peak
+   * RSS, the state after it. `after` adds the phase's targets and checks. A failed command is
+   * recorded (with its error) and then thrown, which ends the run.
+   */
+  async pulumiPhase(
     pid: PhaseId,
     command: (stack: LocalStack) => Promise<CommandResult>,
     after: (phase: PhaseResult, out: CommandResult) => void,
-    on: BenchProject = project,
-    kind: PhaseKind = on === project ? "pulumi" : "diagnostic",
-  ): Promise<PhaseResult> => {
-    log(`${pid}: running`);
+    on: BenchProject = this.project,
+    kind: PhaseKind = on === this.project ? "pulumi" : "diagnostic",
+  ): Promise<PhaseResult> {
+    this.log(`${pid}: running`);
     const sampler = new ProcessSampler([dynamicProviderMatcher, pulumiCliMatcher], { cwd: on.projectDir });
     sampler.start();
     let out: CommandResult | undefined;
     let error: unknown;
-    const { window } = await measured(emu, spec.latencyMs, async () => {
+    const { window } = await measured(this.emu, this.spec.latencyMs, async () => {
       try {
         out = await command(on.stack);
       } catch (e) {
@@ -239,18 +189,14 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
     } catch {
       phase.state = null;
     }
-    result.phases.push(phase);
+    this.result.phases.push(phase);
     if (error !== undefined || !out) {
       phase.error = error instanceof Error ? error.message.slice(0, 2000) : String(error);
       throw new Error(`${pid} failed: ${phase.error}`);
     }
-    phase.checks.push({
-      name: "no 429 left unretried",
-      ok: phase.unretried429 === 0,
-      detail: `${phase.status429} answered 429, ${phase.unretried429} without a later success`,
-    });
+    phase.checks.push(no429LeftUnretried(phase));
     after(phase, out);
-    const rss = goals.providerPeakRssBytes;
+    const rss = this.goals.providerPeakRssBytes;
     if (rss && phase.kind === "pulumi") {
       phase.targets.push(
         target(
@@ -263,7 +209,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
         ),
       );
     }
-    log(
+    this.log(
       `${pid}: ${phase.wallSeconds.toFixed(1)} s, ${phase.totalCalls} calls ${JSON.stringify(phase.calls)}, ` +
         `provider RSS ${phase.providerPeakRssBytes === null ? "n/a" : mib(phase.providerPeakRssBytes)} (${phase.providerProcesses} process(es)), ` +
         `CLI RSS ${phase.cliPeakRssBytes === null ? "n/a" : mib(phase.cliPeakRssBytes)}` +
@@ -272,47 +218,38 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
         `${phase.targets.every((t) => t.met) ? "" : `, missed: ${phase.targets.filter((t) => !t.met).map((t) => `${t.kind} ${t.actual.toFixed(1)} > ${t.limit.toFixed(1)}`)}`}`,
     );
     return phase;
-  };
+  }
 
-  const baselinePhase = async <T>(
+  /** Measures one naive baseline (direct API calls, no Pulumi) against the floor of N + 1 calls. */
+  async baselinePhase<T>(
     pid: PhaseId,
     work: () => Promise<T>,
     after: (phase: PhaseResult, value: T) => void,
-  ): Promise<T> => {
-    log(`${pid}: running`);
-    const { value, window } = await measured(emu, spec.latencyMs, work);
+  ): Promise<{ phase: PhaseResult; value: T }> {
+    this.log(`${pid}: running`);
+    const { value, window } = await measured(this.emu, this.spec.latencyMs, work);
     const phase = blankPhase(pid, "baseline", window);
-    setFloor(phase, n + 1);
-    phase.checks.push({
-      name: "no 429 left unretried",
-      ok: phase.unretried429 === 0,
-      detail: `${phase.status429} answered 429, ${phase.unretried429} without a later success`,
-    });
+    this.setFloor(phase, this.n + 1);
+    phase.checks.push(no429LeftUnretried(phase));
     after(phase, value);
-    result.phases.push(phase);
-    log(
+    this.result.phases.push(phase);
+    this.log(
       `${pid}: ${phase.wallSeconds.toFixed(1)} s, ${phase.totalCalls} calls ${JSON.stringify(phase.calls)}`,
     );
-    return value;
-  };
+    return { phase, value };
+  }
 
-  const configure = async (on: BenchProject) => {
-    await on.stack.init();
-    await on.stack.setConfig("domo:apiHost", emu.url);
-    await on.stack.setConfig("domo:clientId", emu.credentials.clientId);
-    await on.stack.setConfig("domo:clientSecret", emu.credentials.clientSecret, { secret: true });
-    await on.stack.setConfig("domo:requestsPerSecond", String(spec.rate));
-  };
-
-  const afterCreate = (phase: PhaseResult) => {
+  /** Targets and checks of a first up that creates every user (the main stack's or a diagnostic's). */
+  createdAll(phase: PhaseResult): void {
+    const { n } = this;
     const c = n + 1;
-    setFloor(phase, c);
-    const up = goals.upCreateSlack(n);
+    this.setFloor(phase, c);
+    const up = this.goals.upCreateSlack(n);
     phase.targets.push(
       target(
         "wall",
-        `within ${up.slack}× the floor (${up.note}) for C = N creates + 1 token = ${c} calls: ${floorText(c)}`,
-        floor(c),
+        `within ${up.slack}× the floor (${up.note}) for C = N creates + 1 token = ${c} calls: ${this.floorText(c)}`,
+        this.floor(c),
         phase.wallSeconds,
         up.slack,
         up.source,
@@ -320,7 +257,7 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
       target("calls", `N creates + 1 token = ${c}`, c, phase.totalCalls),
     );
     if (phase.kind === "pulumi" && phase.state) {
-      const perUser = goals.stateBytesPerUser;
+      const perUser = this.goals.stateBytesPerUser;
       phase.targets.push(
         target(
           "state",
@@ -332,25 +269,27 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
         ),
       );
     }
-    phase.checks.push(exactlyOnce(emu, "bench.user", emails));
+    phase.checks.push(exactlyOnce(this.emu, "bench.user", this.emails));
     const st = phase.state;
     phase.checks.push({
-      name: `state holds N users (${mode === "bulk" ? "entries of the batches' outputs.users" : "DomoUser resources"})`,
+      name: `state holds N users (${this.spec.mode === "bulk" ? "entries of the batches' outputs.users" : "DomoUser resources"})`,
       ok: st?.users === n && st.distinctUsers === n,
       detail: `${st?.users} user(s), ${st?.distinctUsers} distinct, in ${st?.resources} resource(s)`,
     });
-  };
+  }
 
-  const afterDestroy = (phase: PhaseResult) => {
+  /** Targets and checks of a destroy that deletes every user (the main stack's or a diagnostic's). */
+  destroyedAll(phase: PhaseResult): void {
+    const { n } = this;
     const pages = Math.ceil(n / pageSize);
     const c = n + 1 + pages;
-    setFloor(phase, n + 1);
-    const d = goals.destroySlack;
+    this.setFloor(phase, n + 1);
+    const d = this.goals.destroySlack;
     phase.targets.push(
       target(
         "wall",
-        `within ${d.slack}× the floor for C = N deletes + 1 token = ${n + 1} calls: ${floorText(n + 1)}`,
-        floor(n + 1),
+        `within ${d.slack}× the floor for C = N deletes + 1 token = ${n + 1} calls: ${this.floorText(n + 1)}`,
+        this.floor(n + 1),
         phase.wallSeconds,
         d.slack,
         d.source,
@@ -362,407 +301,323 @@ export async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult>
         phase.totalCalls,
       ),
     );
-    phase.checks.push(noneLeft(emu, "bench.user"));
+    phase.checks.push(noneLeft(this.emu, "bench.user"));
     phase.checks.push({ name: "state empty", ok: phase.state?.users === 0 && phase.state.resources === 0 });
-  };
+  }
 
-  const noChangeTargets = (phase: PhaseResult) => {
+  /** Targets of a phase with nothing to change: no API call (and, in bulk mode, a wall-time cap). */
+  changedNothing(phase: PhaseResult): void {
     phase.targets.push(
-      target("calls", "no API call", 0, phase.totalCalls, 1, mode === "bulk" ? "issue #15" : "bench"),
+      target(
+        "calls",
+        "no API call",
+        0,
+        phase.totalCalls,
+        1,
+        this.spec.mode === "bulk" ? "issue #15" : "bench",
+      ),
     );
-    const nc = goals.noChangeMaxSeconds;
+    const nc = this.goals.noChangeMaxSeconds;
     if (nc) {
       phase.targets.push(
         target("wall", `at most ${nc.seconds} s`, nc.seconds, phase.wallSeconds, 1, nc.source),
       );
     }
-  };
-
-  let diagnostic: BenchProject | undefined;
-  let heapProject: BenchProject | undefined;
-  try {
-    await configure(project);
-    const flags = ctx.parallel.flags;
-
-    // 1. First up: N creates and one token.
-    project.declare(users);
-    await pulumiPhase("up-create", (stack) => stack.up(flags), afterCreate);
-
-    // 2. Preview with nothing changed: Check and Diff only.
-    await pulumiPhase(
-      "preview-nochange",
-      (stack) => stack.preview(flags),
-      (phase, out) => {
-        noChangeTargets(phase);
-        phase.checks.push({
-          name: "preview reports nothing to do",
-          ok: !/to (create|update|delete|replace)/.test(out.stdout),
-          detail: out.stdout
-            .match(/Resources:[\s\S]*$/)?.[0]
-            ?.trim()
-            .replace(/\s+/g, " "),
-        });
-      },
-    );
-
-    // 3. Up with nothing changed.
-    const noChange = await pulumiPhase(
-      "up-nochange",
-      (stack) => stack.up(flags),
-      (phase, out) => {
-        noChangeTargets(phase);
-        phase.checks.push({
-          name: "nothing created, updated or deleted",
-          ok: !/\b(created|updated|deleted)\b/.test(out.stdout),
-        });
-      },
-    );
-    result.fixedOverheadSeconds = noChange.wallSeconds;
-
-    // 4. Edit 1% of the users (their title).
-    const k = editCount(n);
-    const edited = new Set(editedIndices(n, k));
-    const editedUsers = users.map((u, i) => (edited.has(i) ? { ...u, title: `Edited ${i}` } : u));
-    project.declare(editedUsers);
-    await pulumiPhase(
-      "up-edit",
-      (stack) => stack.up(flags),
-      (phase) => {
-        const c = 2 * k + 1;
-        setFloor(phase, c);
-        phase.targets.push(
-          target(
-            "calls",
-            `${k} edits × (GET + PUT: Domo's PUT takes the whole user) + 1 token = ${c}`,
-            c,
-            phase.totalCalls,
-          ),
-        );
-        const live = new Map(emu.store.listUsers().map((u) => [(u.email ?? "").toLowerCase(), u]));
-        const wrong = editedUsers.filter((u) => live.get(u.email)?.title !== u.title).length;
-        phase.checks.push({
-          name: `all ${n} titles as declared`,
-          ok: wrong === 0,
-          detail: `${wrong} differ`,
-        });
-        phase.checks.push({
-          name: `${k} updates, nothing else written`,
-          ok:
-            (phase.calls["PUT /v1/users/{id}"] ?? 0) === k &&
-            (phase.calls["POST /v1/users"] ?? 0) === 0 &&
-            (phase.calls["DELETE /v1/users/{id}"] ?? 0) === 0,
-        });
-      },
-    );
-
-    // 5. Refresh: every user read, through the shared listing.
-    await pulumiPhase(
-      "refresh",
-      (stack) => stack.refresh(flags),
-      (phase, out) => {
-        const budget = refreshCallBudget(n);
-        phase.targets.push(
-          target(
-            "calls",
-            `ceil(N/${pageSize}) + 1 = ${budget} (listing pages + token)`,
-            budget,
-            phase.totalCalls,
-            1,
-            mode === "bulk" ? "issue #15" : "bench",
-          ),
-        );
-        phase.checks.push({
-          name: "no per-user GET",
-          ok: (phase.calls["GET /v1/users/{id}"] ?? 0) === 0,
-          detail: `${phase.calls["GET /v1/users/{id}"] ?? 0}`,
-        });
-        phase.checks.push({
-          name: "refresh found no drift",
-          ok: !/\b(updated|deleted)\b/.test(out.stdout),
-        });
-      },
-    );
-
-    // Diagnostic: the same no-change preview and refresh with a V8 old-space limit, to show how
-    // much of the provider's peak RSS is live memory and how much uncollected garbage.
-    if (spec.heapDiagnostic) {
-      const limited = project.stackWith(heapDiagnosticEnv);
-      await pulumiPhase(
-        "diag-preview-heap",
-        () => limited.preview(flags),
-        (phase) => {
-          phase.checks.push({
-            name: "no API call",
-            ok: phase.totalCalls === 0,
-            detail: `${phase.totalCalls}`,
-          });
-        },
-        project,
-        "diagnostic",
-      );
-      await pulumiPhase(
-        "diag-refresh-heap",
-        () => limited.refresh(flags),
-        (phase, out) => {
-          phase.checks.push({
-            name: "refresh found no drift",
-            ok: !/\b(updated|deleted)\b/.test(out.stdout),
-          });
-        },
-        project,
-        "diagnostic",
-      );
-    }
-
-    // Naive refresh: one GET per user.
-    const ids = emu.store
-      .listUsers()
-      .filter((u) => !u.deleted && (u.email ?? "").startsWith("bench.user"))
-      .map((u) => u.id);
-    if (spec.baselines) {
-      await baselinePhase(
-        "baseline-refresh",
-        () => refreshByGet(baseline, ids, ctx.maxConcurrency),
-        (phase, found) => {
-          phase.checks.push({ name: "found every user", ok: found === n, detail: `${found}/${n}` });
-        },
-      );
-    }
-
-    // 6. Destroy.
-    await pulumiPhase("destroy", (stack) => stack.destroy(flags), afterDestroy);
-
-    // Naive create and delete.
-    if (spec.baselines) {
-      const created = await baselinePhase(
-        "baseline-create",
-        () => sequentialCreate(baseline, n),
-        (phase) => {
-          phase.checks.push(
-            exactlyOnce(
-              emu,
-              "naive.user",
-              Array.from({ length: n }, (_, i) => baselineEmail(i)),
-            ),
-          );
-        },
-      );
-      await baselinePhase(
-        "baseline-delete",
-        () => sequentialDelete(baseline, created),
-        (phase) => {
-          phase.checks.push(noneLeft(emu, "naive.user"));
-        },
-      );
-    }
-
-    // Diagnostic: the same first up and destroy with the engine's intermediate checkpoints off,
-    // on a second stack, to show how much of their wall time is the engine saving state.
-    if (spec.diagnose) {
-      diagnostic = new BenchProject(`${projectName}-nockpt`, {
-        mode,
-        packedRoot: ctx.packedRoot,
-        backend,
-        env: diagnosticEnv,
-      });
-      await configure(diagnostic);
-      diagnostic.declare(users);
-      await pulumiPhase("diag-up-create", (stack) => stack.up(flags), afterCreate, diagnostic);
-      await pulumiPhase("diag-destroy", (stack) => stack.destroy(flags), afterDestroy, diagnostic);
-    }
-    if (spec.heapDiagnostic) {
-      heapProject = new BenchProject(`${projectName}-heap`, {
-        mode,
-        packedRoot: ctx.packedRoot,
-        backend,
-        env: heapDiagnosticEnv,
-      });
-      await configure(heapProject);
-      heapProject.declare(users);
-      await pulumiPhase("diag-up-create-heap", (stack) => stack.up(flags), afterCreate, heapProject);
-      await pulumiPhase("diag-destroy-heap", (stack) => stack.destroy(flags), afterDestroy, heapProject);
-    }
-  } catch (e) {
-    result.error = e instanceof Error ? e.message.slice(0, 2000) : String(e);
-    log(`stopped: ${result.error}`);
-  } finally {
-    await emu.close();
-    if (!ctx.keep) {
-      project.dispose();
-      diagnostic?.dispose();
-      heapProject?.dispose();
-    }
   }
-  result.comparisons = compare(result);
-  if (n === 100 && ctx.before) result.notSlower = notSlower(result, ctx.before);
-  result.observations = observe(result, spec, p, floor);
-  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The phases, in the order runOne runs them.
+
+/**
+ * Set up: a fresh emulator (the spec's latency and rate limit), the state backend (the local
+ * file backend, or the run's S3 server) and the Pulumi project under the packed install. Nothing
+ * is measured here; the stack is initialised by initStack, the first step inside the run.
+ */
+async function setUp(spec: RunSpec, ctx: RunContext): Promise<BenchRun> {
+  const id = runId(spec);
+  const emu = await startEmulator({
+    latencyMs: spec.latencyMs,
+    rateLimit: { requestsPerSecond: spec.rate, retryAfter: "seconds" },
+    requestLogLimit: Math.max(1_000_000, 4 * spec.n),
+  });
+  let backend: Backend = { kind: "file" };
+  if (spec.backend === "s3") {
+    const s3 = ctx.s3;
+    if (!s3) throw new Error(`${id}: an s3 run needs an S3 server`);
+    backend = { kind: "s3", url: s3.backendUrl, env: { ...s3Env }, get: (key) => s3.get(key) };
+  }
+  const projectName = `bench-${spec.mode.toLowerCase()}-${spec.backend}-${spec.n}`;
+  const project = new BenchProject(projectName, { mode: spec.mode, packedRoot: ctx.packedRoot, backend });
+  return new BenchRun(spec, ctx, emu, backend, projectName, project);
+}
+
+/** `pulumi stack init` and the provider's config (the emulator's URL and credentials, the rate). */
+async function initStack(run: BenchRun, on: BenchProject): Promise<void> {
+  await on.stack.init();
+  await on.stack.setConfig("domo:apiHost", run.emu.url);
+  await on.stack.setConfig("domo:clientId", run.emu.credentials.clientId);
+  await on.stack.setConfig("domo:clientSecret", run.emu.credentials.clientSecret, { secret: true });
+  await on.stack.setConfig("domo:requestsPerSecond", String(run.spec.rate));
+}
+
+/** 1. First up: N creates and one token. */
+function firstUp(run: BenchRun, users: BenchUser[]): Promise<PhaseResult> {
+  run.project.declare(users);
+  return run.pulumiPhase(
+    "up-create",
+    (stack) => stack.up(run.flags),
+    (phase) => run.createdAll(phase),
+  );
+}
+
+/** 2. Preview with nothing changed: Check and Diff only. */
+function noChangePreview(run: BenchRun): Promise<PhaseResult> {
+  return run.pulumiPhase(
+    "preview-nochange",
+    (stack) => stack.preview(run.flags),
+    (phase, out) => {
+      run.changedNothing(phase);
+      phase.checks.push({
+        name: "preview reports nothing to do",
+        ok: !/to (create|update|delete|replace)/.test(out.stdout),
+        detail: out.stdout
+          .match(/Resources:[\s\S]*$/)?.[0]
+          ?.trim()
+          .replace(/\s+/g, " "),
+      });
+    },
+  );
+}
+
+/** 3. Up with nothing changed: its wall time is the run's fixed overhead. */
+function noChangeUp(run: BenchRun): Promise<PhaseResult> {
+  return run.pulumiPhase(
+    "up-nochange",
+    (stack) => stack.up(run.flags),
+    (phase, out) => {
+      run.changedNothing(phase);
+      phase.checks.push({
+        name: "nothing created, updated or deleted",
+        ok: !/\b(created|updated|deleted)\b/.test(out.stdout),
+      });
+    },
+  );
+}
+
+/** 4. Edit `k` of the users (1%: their title) and up. */
+function edit(run: BenchRun, k: number): Promise<PhaseResult> {
+  const { n, emu } = run;
+  const edited = new Set(editedIndices(n, k));
+  const editedUsers = run.users.map((u, i) => (edited.has(i) ? { ...u, title: `Edited ${i}` } : u));
+  run.project.declare(editedUsers);
+  return run.pulumiPhase(
+    "up-edit",
+    (stack) => stack.up(run.flags),
+    (phase) => {
+      const c = 2 * k + 1;
+      run.setFloor(phase, c);
+      phase.targets.push(
+        target(
+          "calls",
+          `${k} edits × (GET + PUT: Domo's PUT takes the whole user) + 1 token = ${c}`,
+          c,
+          phase.totalCalls,
+        ),
+      );
+      const live = new Map(emu.store.listUsers().map((u) => [(u.email ?? "").toLowerCase(), u]));
+      const wrong = editedUsers.filter((u) => live.get(u.email)?.title !== u.title).length;
+      phase.checks.push({
+        name: `all ${n} titles as declared`,
+        ok: wrong === 0,
+        detail: `${wrong} differ`,
+      });
+      phase.checks.push({
+        name: `${k} updates, nothing else written`,
+        ok:
+          (phase.calls["PUT /v1/users/{id}"] ?? 0) === k &&
+          (phase.calls["POST /v1/users"] ?? 0) === 0 &&
+          (phase.calls["DELETE /v1/users/{id}"] ?? 0) === 0,
+      });
+    },
+  );
+}
+
+/** 5. Refresh: every user read, through the shared listing. */
+function refresh(run: BenchRun): Promise<PhaseResult> {
+  const { n } = run;
+  return run.pulumiPhase(
+    "refresh",
+    (stack) => stack.refresh(run.flags),
+    (phase, out) => {
+      const budget = refreshCallBudget(n);
+      phase.targets.push(
+        target(
+          "calls",
+          `ceil(N/${pageSize}) + 1 = ${budget} (listing pages + token)`,
+          budget,
+          phase.totalCalls,
+          1,
+          run.spec.mode === "bulk" ? "issue #15" : "bench",
+        ),
+      );
+      phase.checks.push({
+        name: "no per-user GET",
+        ok: (phase.calls["GET /v1/users/{id}"] ?? 0) === 0,
+        detail: `${phase.calls["GET /v1/users/{id}"] ?? 0}`,
+      });
+      phase.checks.push({
+        name: "refresh found no drift",
+        ok: !/\b(updated|deleted)\b/.test(out.stdout),
+      });
+    },
+  );
 }
 
 /**
- * Each N = 100 phase against the committed figures: first up and destroy against the ones
- * installed from the npm tarball (as every run now is), the others against the only ones kept
- * (linked from the repo).
+ * Diagnostic (heapDiagnostic): the same no-change preview and refresh with a V8 old-space limit,
+ * to show how much of the provider's peak RSS is live memory and how much uncollected garbage.
  */
-function notSlower(r: RunResult, before: BeforeN100): NotSlower[] {
-  const pairs: Array<[PhaseId, string]> = [
-    ["up-create", "packed-up-create"],
-    ["preview-nochange", "preview-nochange"],
-    ["up-nochange", "up-nochange"],
-    ["up-edit", "up-edit"],
-    ["refresh", "refresh"],
-    ["destroy", "packed-destroy"],
-  ];
-  const out: NotSlower[] = [];
-  for (const [pid, bid] of pairs) {
-    const ph = r.phases.find((x) => x.id === pid);
-    const b = before.phases[bid];
-    if (!ph || ph.error || !b) continue;
-    const limitSeconds = notSlowerLimit(b.wallSeconds);
-    out.push({
-      phase: pid,
-      before: bid,
-      beforeInstall: b.install,
-      beforeWallSeconds: b.wallSeconds,
-      beforeCalls: b.totalCalls,
-      wallSeconds: ph.wallSeconds,
-      calls: ph.totalCalls,
-      limitSeconds,
-      ok: ph.wallSeconds <= limitSeconds && ph.totalCalls <= b.totalCalls,
-    });
-  }
-  return out;
+async function heapDiagnosticOnLiveStack(run: BenchRun): Promise<PhaseResult[]> {
+  const limited = run.project.stackWith(heapDiagnosticEnv);
+  const preview = await run.pulumiPhase(
+    "diag-preview-heap",
+    () => limited.preview(run.flags),
+    (phase) => {
+      phase.checks.push({
+        name: "no API call",
+        ok: phase.totalCalls === 0,
+        detail: `${phase.totalCalls}`,
+      });
+    },
+    run.project,
+    "diagnostic",
+  );
+  const refreshed = await run.pulumiPhase(
+    "diag-refresh-heap",
+    () => limited.refresh(run.flags),
+    (phase, out) => {
+      phase.checks.push({
+        name: "refresh found no drift",
+        ok: !/\b(updated|deleted)\b/.test(out.stdout),
+      });
+    },
+    run.project,
+    "diagnostic",
+  );
+  return [preview, refreshed];
 }
 
-function compare(r: RunResult): Comparison[] {
-  const byId = new Map(r.phases.map((ph) => [ph.id, ph]));
-  const pairs: Array<[string, PhaseId, PhaseId]> = [
-    ["create N users", "up-create", "baseline-create"],
-    ["read N users", "refresh", "baseline-refresh"],
-    ["delete N users", "destroy", "baseline-delete"],
-  ];
-  const out: Comparison[] = [];
-  for (const [what, pid, nid] of pairs) {
-    const a = byId.get(pid);
-    const b = byId.get(nid);
-    if (!a || !b || a.error || b.error) continue;
-    out.push({
-      what,
-      pulumi: pid,
-      naive: nid,
-      pulumiCalls: a.totalCalls,
-      naiveCalls: b.totalCalls,
-      pulumiWallSeconds: a.wallSeconds,
-      naiveWallSeconds: b.wallSeconds,
-      callsFactor: a.totalCalls === 0 ? Number.POSITIVE_INFINITY : b.totalCalls / a.totalCalls,
-      wallFactor: b.wallSeconds / a.wallSeconds,
-    });
-  }
-  return out;
+/** Baseline: the naive refresh, one GET per user (8 at a time). */
+async function naiveRefresh(run: BenchRun): Promise<PhaseResult> {
+  const { n } = run;
+  const ids = run.emu.store
+    .listUsers()
+    .filter((u) => !u.deleted && (u.email ?? "").startsWith("bench.user"))
+    .map((u) => u.id);
+  const { phase } = await run.baselinePhase(
+    "baseline-refresh",
+    () => refreshByGet(run.baseline, ids, run.ctx.maxConcurrency),
+    (phase, found) => {
+      phase.checks.push({ name: "found every user", ok: found === n, detail: `${found}/${n}` });
+    },
+  );
+  return phase;
 }
 
-/** Plain statements read off the figures, for the report. */
-function observe(r: RunResult, spec: RunSpec, p: number, floor: (calls: number) => number): string[] {
-  const notes: string[] = [];
-  const byId = new Map(r.phases.map((ph) => [ph.id, ph]));
-  const fixed = r.fixedOverheadSeconds;
-  const stateAfterCreate = byId.get("up-create")?.state;
-  for (const [id, diagId] of [
-    ["up-create", "diag-up-create"],
-    ["destroy", "diag-destroy"],
-  ] as const) {
-    const ph = byId.get(id);
-    if (!ph || ph.error) continue;
-    const fl = floor(r.n + 1);
-    const outside = ph.wallSeconds - ph.apiSpanSeconds;
-    let text =
-      `${id}: ${ph.wallSeconds.toFixed(1)} s against a floor of ${fl.toFixed(1)} s (${(ph.wallSeconds / fl).toFixed(2)}×). ` +
-      `Its API calls spanned ${ph.apiSpanSeconds.toFixed(1)} s (${ph.apiRate.toFixed(1)} calls/s against the ${spec.rate} allowed); ` +
-      `the other ${outside.toFixed(1)} s is the CLI's own work before the first call and after the last ` +
-      `(engine and plugin start${id === "up-create" ? ", program run" : ""}, final state write, exit)` +
-      `${fixed !== null ? `; a no-change \`up\` over the same N takes ${fixed.toFixed(1)} s` : ""}.`;
-    if (ph.apiRate > 0 && ph.apiRate < 0.8 * spec.rate && ph.apiSpanSeconds > 1.2 * fl) {
-      text += ` The calls ran at ${((100 * ph.apiRate) / spec.rate).toFixed(0)}% of the rate limit: something other than the API paced them (engine steps, checkpoint writes${spec.backend === "s3" ? " to S3" : ""}).`;
-    }
-    const diag = byId.get(diagId);
-    if (diag && !diag.error) {
-      const saved = ph.wallSeconds - diag.wallSeconds;
-      text +=
-        ` With the engine's intermediate checkpoints off (PULUMI_SKIP_CHECKPOINTS=true, diagnostic only: unsafe on a crash) ` +
-        `the same ${id === "up-create" ? "up" : "destroy"} took ${diag.wallSeconds.toFixed(1)} s (${(diag.wallSeconds / fl).toFixed(2)}× the floor, ` +
-        `API span ${diag.apiSpanSeconds.toFixed(1)} s, ${diag.apiRate.toFixed(1)} calls/s)` +
-        (saved < 0.1 * ph.wallSeconds
-          ? `: at this N the intermediate checkpoints cost little.`
-          : `: ${saved.toFixed(1)} s (${((100 * saved) / ph.wallSeconds).toFixed(0)}%) of it is the engine rewriting the whole checkpoint after every resource step` +
-            `${stateAfterCreate ? ` (up to ${(stateAfterCreate.bytes / 1024 / 1024).toFixed(1)} MiB, ${((100 * stateAfterCreate.providerBytesTotal) / stateAfterCreate.bytes).toFixed(0)}% of it \`__provider\` text), ${stateAfterCreate.resources} times: work that grows with N²` : ""}.`);
-    }
-    notes.push(text);
-  }
-  if (stateAfterCreate) {
-    notes.push(
-      `state after the first up: ${stateAfterCreate.bytes} B for ${stateAfterCreate.users} users in ${stateAfterCreate.resources} ${spec.mode === "bulk" ? "DomoUserBatch" : "DomoUser"} resource(s) = ${(stateAfterCreate.bytes / r.n).toFixed(0)} B per user; \`__provider\` ${stateAfterCreate.providerBytesPerResource.toFixed(0)} B per resource (${((100 * stateAfterCreate.providerBytesTotal) / Math.max(1, stateAfterCreate.bytes)).toFixed(0)}% of the state).`,
-    );
-  }
-  for (const id of ["preview-nochange", "up-nochange"] as const) {
-    const ph = byId.get(id);
-    if (ph && !ph.error && ph.totalCalls === 0) {
-      notes.push(
-        `${id}: ${ph.wallSeconds.toFixed(1)} s with no API call: all of it is the engine, the program run and the provider's check/diff over ${stateAfterCreate?.resources ?? "the"} resource(s)${spec.backend === "s3" ? ", and reading and writing the checkpoint through S3" : ""}.`,
+/** 6. Destroy: N deletes, one token, the last-Admin guard's listing. */
+function destroy(run: BenchRun): Promise<PhaseResult> {
+  return run.pulumiPhase(
+    "destroy",
+    (stack) => stack.destroy(run.flags),
+    (phase) => run.destroyedAll(phase),
+  );
+}
+
+/** Baselines: the naive sequential create, then delete, one call per user. */
+async function naiveCreateAndDelete(run: BenchRun): Promise<PhaseResult[]> {
+  const { n, emu } = run;
+  const created = await run.baselinePhase(
+    "baseline-create",
+    () => sequentialCreate(run.baseline, n),
+    (phase) => {
+      phase.checks.push(
+        exactlyOnce(
+          emu,
+          "naive.user",
+          Array.from({ length: n }, (_, i) => baselineEmail(i)),
+        ),
       );
-    }
+    },
+  );
+  const deleted = await run.baselinePhase(
+    "baseline-delete",
+    () => sequentialDelete(run.baseline, created.value),
+    (phase) => {
+      phase.checks.push(noneLeft(emu, "naive.user"));
+    },
+  );
+  return [created.phase, deleted.phase];
+}
+
+/** A second stack of the same users, with `env` added to its CLI: first up, then destroy. */
+async function upAndDestroyWith(
+  run: BenchRun,
+  suffix: string,
+  env: Record<string, string>,
+  ids: readonly [up: PhaseId, destroy: PhaseId],
+): Promise<PhaseResult[]> {
+  const other = new BenchProject(`${run.projectName}-${suffix}`, {
+    mode: run.spec.mode,
+    packedRoot: run.ctx.packedRoot,
+    backend: run.backend,
+    env,
+  });
+  run.otherProjects.push(other);
+  await initStack(run, other);
+  other.declare(run.users);
+  const up = await run.pulumiPhase(
+    ids[0],
+    (stack) => stack.up(run.flags),
+    (phase) => run.createdAll(phase),
+    other,
+  );
+  const down = await run.pulumiPhase(
+    ids[1],
+    (stack) => stack.destroy(run.flags),
+    (phase) => run.destroyedAll(phase),
+    other,
+  );
+  return [up, down];
+}
+
+/**
+ * Diagnostic (diagnose): the same first up and destroy with the engine's intermediate
+ * checkpoints off, on a second stack, to show how much of their wall time is the engine saving state.
+ */
+function checkpointDiagnostic(run: BenchRun): Promise<PhaseResult[]> {
+  return upAndDestroyWith(run, "nockpt", diagnosticEnv, ["diag-up-create", "diag-destroy"]);
+}
+
+/** Diagnostic (heapDiagnostic): the same first up and destroy on a second stack with the V8 limit. */
+function heapDiagnosticStack(run: BenchRun): Promise<PhaseResult[]> {
+  return upAndDestroyWith(run, "heap", heapDiagnosticEnv, ["diag-up-create-heap", "diag-destroy-heap"]);
+}
+
+/** Stops the emulator; removes the projects unless --keep. */
+async function tearDown(run: BenchRun): Promise<void> {
+  await run.emu.close();
+  if (!run.ctx.keep) {
+    run.project.dispose();
+    for (const other of run.otherProjects) other.dispose();
   }
-  const destroy = byId.get("destroy");
-  const pages = destroy?.calls["GET /v1/users"] ?? 0;
-  if (destroy && pages > Math.ceil(r.n / pageSize)) {
-    notes.push(
-      `destroy read the user listing ${pages} page(s): the last-Admin guard reads it through the shared listing, which expires after listingTtlMs (30 s default) and is read again while a long destroy runs.`,
-    );
-  }
-  const refresh = byId.get("refresh");
-  if (refresh && refresh.totalCalls > refreshCallBudget(r.n)) {
-    notes.push(
-      `refresh made ${refresh.totalCalls} calls against ceil(N/${pageSize}) + 1 = ${refreshCallBudget(r.n)}: the instance holds N + 1 users (the emulator's seeded Admin, whose credentials the provider uses), so the listing takes ceil((N+1)/${pageSize}) pages, and the token is one more call.`,
-    );
-  }
-  const edit = byId.get("up-edit");
-  if (edit && (edit.calls["GET /v1/users/{id}"] ?? 0) > 0) {
-    notes.push(
-      `the edit reads each changed user (GET /v1/users/{id}) before its PUT: the client sends the whole user because Domo's PUT may require every field.`,
-    );
-  }
-  const pulumiPhases = r.phases.filter((ph) => ph.kind !== "baseline");
-  const maxRss = Math.max(0, ...pulumiPhases.map((ph) => ph.providerPeakRssBytes ?? 0));
-  if (maxRss > 0) {
-    const where = pulumiPhases.find((ph) => ph.providerPeakRssBytes === maxRss);
-    notes.push(`largest provider RSS in any phase: ${mib(maxRss)} (${where?.id}).`);
-  }
-  for (const [id, heapId] of [
-    ["up-create", "diag-up-create-heap"],
-    ["preview-nochange", "diag-preview-heap"],
-    ["refresh", "diag-refresh-heap"],
-    ["destroy", "diag-destroy-heap"],
-  ] as const) {
-    const plain = byId.get(id);
-    const limited = byId.get(heapId);
-    if (!plain || !limited || limited.error || !plain.providerPeakRssBytes || !limited.providerPeakRssBytes)
-      continue;
-    notes.push(
-      `${id}: provider peak RSS ${mib(plain.providerPeakRssBytes)} with V8's defaults, ${mib(limited.providerPeakRssBytes)} with ${heapDiagnosticEnv.NODE_OPTIONS} ` +
-        `(same result, ${limited.wallSeconds.toFixed(1)} s instead of ${plain.wallSeconds.toFixed(1)} s): the live memory fits the smaller heap, the difference is garbage ` +
-        "V8 had not collected yet (its default old-space limit here is ~4 GiB, so it grows the heap before collecting). Setting NODE_OPTIONS so in the CI job that runs `pulumi` closes the gap, at this cost in wall time.",
-    );
-  }
-  const noProvider = pulumiPhases.filter((ph) => ph.providerProcesses === 0 && !ph.error);
-  if (noProvider.length > 0) {
-    notes.push(
-      `no dynamic provider process was seen in ${noProvider.map((ph) => ph.id).join(", ")}: its RSS is n/a there (a phase too short for the 100 ms sampler, or one that started none).`,
-    );
-  }
-  if (spec.latencyMs > 0) {
-    const bound = (p * 1000) / spec.latencyMs;
-    notes.push(
-      `with latency ${spec.latencyMs} ms and ${p} in flight the latency bound is ${bound.toFixed(0)} req/s, ${bound > spec.rate ? `above the ${spec.rate} req/s rate limit: the rate limit sets the floor` : `not above the ${spec.rate} req/s rate limit: latency sets the floor`}.`,
-    );
-  }
-  return notes;
+}
+
+/** The run's result with what its phases add up to (summary.ts). */
+function summarise(run: BenchRun): RunResult {
+  const { result, spec, ctx } = run;
+  result.comparisons = compare(result);
+  if (run.n === 100 && ctx.before) result.notSlower = notSlower(result, ctx.before);
+  result.observations = observe(result, spec, run.p, (calls) => run.floor(calls));
+  return result;
 }
