@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { type ParseResult, parseInputs } from "./inputs";
 import { failOn, fieldsOf } from "./shapes";
 import { hasInvisible, quote, typeName } from "./text";
-import { type CheckFailure, deletionPolicies, normaliseEmail, unknownValue } from "./user";
+import { deletionPolicies, normaliseEmail } from "./user";
 
 /**
  * The model of a Domo group and of the two ways to manage its members, pure: the one place
@@ -277,54 +278,7 @@ export function parseMembershipId(id: string): { groupId: number; userId: number
 // ---------------------------------------------------------------------------------------------
 // Parsing the engine's inputs: unknowns set aside at preview, as for DomoUser.
 
-export type ParseResult<T> =
-  | { ok: true; value: T; unknowns: string[] }
-  | { ok: false; failures: CheckFailure[] };
-
-function holdsUnknown(value: unknown): boolean {
-  return value === unknownValue || (Array.isArray(value) && value.some((v) => v === unknownValue));
-}
-
-/**
- * Validates raw inputs with `schema`. A property holding Pulumi's unknown placeholder (or a
- * list with one) is replaced by `standIns[key]` (or left out) for validation and reported in
- * `unknowns`, so preview works with ids other resources compute.
- */
-function parseWith<T>(
-  schema: z.ZodType<T>,
-  raw: Record<string, unknown>,
-  ignore: ReadonlySet<string>,
-  standIns: Record<string, unknown>,
-): ParseResult<T> {
-  const unknowns: string[] = [];
-  const candidate: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (key === "__provider" || value === undefined || value === null || ignore.has(key)) continue;
-    if (holdsUnknown(value)) {
-      unknowns.push(key);
-      if (Array.isArray(value)) {
-        const known = value.filter((v) => v !== unknownValue);
-        Object.defineProperty(candidate, key, { value: known, enumerable: true, writable: true });
-      } else if (key in standIns) {
-        Object.defineProperty(candidate, key, { value: standIns[key], enumerable: true, writable: true });
-      }
-    } else
-      Object.defineProperty(candidate, key, { value, enumerable: true, writable: true, configurable: true });
-  }
-  const parsed = schema.safeParse(candidate);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      failures: parsed.error.issues.map((issue) => ({
-        property: String(
-          issue.path[0] ?? (issue.code === "unrecognized_keys" ? issue.keys[0] : undefined) ?? "inputs",
-        ),
-        reason: issue.message,
-      })),
-    };
-  }
-  return { ok: true, value: parsed.data, unknowns };
-}
+export type { ParseResult };
 
 const groupOutputOnly: ReadonlySet<string> = new Set(
   groupOutputKeys.filter(
@@ -339,19 +293,25 @@ const membershipOutputOnly: ReadonlySet<string> = new Set(
 );
 
 export function parseGroupInputs(raw: Record<string, unknown>): ParseResult<GroupDeclaration> {
-  return parseWith(groupDeclarationSchema, raw, groupOutputOnly, { name: "unknown" });
+  return parseInputs(groupDeclarationSchema, raw, { ignore: groupOutputOnly, standIns: { name: "unknown" } });
 }
 
 export function parseGroupMembersInputs(raw: Record<string, unknown>): ParseResult<GroupMembersDeclaration> {
-  return parseWith(groupMembersDeclarationSchema, raw, membersOutputOnly, { groupId: 1 });
+  return parseInputs(groupMembersDeclarationSchema, raw, {
+    ignore: membersOutputOnly,
+    standIns: { groupId: 1 },
+  });
 }
 
 export function parseGroupMembershipInputs(
   raw: Record<string, unknown>,
 ): ParseResult<GroupMembershipDeclaration> {
-  return parseWith(groupMembershipDeclarationSchema, raw, membershipOutputOnly, {
-    groupId: 1,
-    userId: 1,
-    email: "unknown@example.com",
+  return parseInputs(groupMembershipDeclarationSchema, raw, {
+    ignore: membershipOutputOnly,
+    standIns: {
+      groupId: 1,
+      userId: 1,
+      email: "unknown@example.com",
+    },
   });
 }

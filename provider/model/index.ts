@@ -4,6 +4,7 @@
  */
 
 export * from "./group";
+export * from "./inputs";
 export * from "./text";
 export * from "./user";
 export * from "./user-state";

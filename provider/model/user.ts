@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type ParseResult, parseInputs, unknownValue } from "./inputs";
 import { hasInvisible, quote, typeName } from "./text";
 
 /**
@@ -7,9 +8,6 @@ import { hasInvisible, quote, typeName } from "./text";
  * the users-file entry, the client's write body and wire schema and the emulator's API types
  * all derive from the shapes below; no other module keeps a list of user fields.
  */
-
-/** Pulumi's placeholder for values not known until apply (preview of computed inputs). */
-export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const systemRoles = ["Admin", "Privileged", "Editor", "Participant", "Social"] as const;
 export type SystemRole = (typeof systemRoles)[number];
@@ -354,14 +352,7 @@ export function settingsOf(from: StoredSettings): StoredSettings {
   return out as StoredSettings;
 }
 
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
-
-export type DeclarationResult =
-  | { ok: true; value: UserDeclaration; unknowns: string[] }
-  | { ok: false; failures: CheckFailure[] };
+export type DeclarationResult = ParseResult<UserDeclaration>;
 
 /** Keys the DomoUser resource registers as outputs only: present in inputs as undefined. */
 export type OutputOnlyKeys = ReadonlySet<string>;
@@ -375,40 +366,19 @@ export function parseDeclaration(
   raw: Record<string, unknown>,
   ignore: OutputOnlyKeys = new Set(),
 ): DeclarationResult {
-  const unknowns: string[] = [];
-  const known: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (key === "__provider" || value === undefined || value === null || ignore.has(key)) continue;
-    if (value === unknownValue) unknowns.push(key);
-    // Defined, not assigned: an own "__proto__" key must stay a key (and be refused as unknown).
-    else Object.defineProperty(known, key, { value, enumerable: true, writable: true, configurable: true });
-  }
-  // Stand-ins let an unknown required field pass; its real value is checked at apply time.
-  const standIns: Record<string, unknown> = {
-    email: "unknown@example.com",
-    name: "unknown",
-    role: "Participant",
-  };
-  const candidate = { ...known };
-  for (const key of unknowns) {
-    if (key in standIns) candidate[key] = standIns[key];
-  }
-  if (unknowns.includes("roleId") && candidate.role === "Participant") delete candidate.role;
-  const parsed = userDeclarationSchema.safeParse(candidate);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      failures: parsed.error.issues.map((issue) => ({
-        property: String(issue.path[0] ?? issueKey(issue) ?? "inputs"),
-        reason: issue.message,
-      })),
-    };
-  }
-  return { ok: true, value: parsed.data, unknowns };
-}
-
-function issueKey(issue: { code: string; keys?: string[] }): string | undefined {
-  return issue.code === "unrecognized_keys" ? issue.keys?.[0] : undefined;
+  // Stand-ins let an unknown required field pass; its real value is checked at apply time. A
+  // role or a custom role's id taken from another resource's output both satisfy "a role".
+  const both = raw.role === unknownValue && raw.roleId === unknownValue;
+  return parseInputs(userDeclarationSchema, raw, {
+    ignore,
+    standIns: {
+      email: "unknown@example.com",
+      name: "unknown",
+      // Both unknown: one choice still to be made at apply, not "role and roleId together".
+      ...(both ? {} : { role: "Participant" }),
+      roleId: 1,
+    },
+  });
 }
 
 /** Values equal as Domo would see them: emails without case, numbers and numeric strings alike. */

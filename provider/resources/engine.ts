@@ -1,5 +1,5 @@
 import { DomoError } from "../client/errors";
-import { type CheckFailure, hasInvisible } from "../model";
+import { type CheckFailure, hasInvisible, type ParseResult } from "../model";
 
 /**
  * What every dynamic resource of this package shares with the Pulumi engine: the shapes it
@@ -34,13 +34,8 @@ export function inPlace(changes: boolean): DiffResult {
   return { changes, replaces: [], deleteBeforeReplace: false };
 }
 
-/** A parse of the engine's inputs: valid (perhaps with values unknown at preview) or failures. */
-export type ParsedInputs<T> =
-  | { ok: true; value: T; unknowns: string[] }
-  | { ok: false; failures: CheckFailure[] };
-
 /** The declaration at apply: every value known and valid, or an invalid_input error. */
-export function declared<T>(result: ParsedInputs<T>): T {
+export function declared<T>(result: ParseResult<T>): T {
   if (!result.ok) {
     throw new DomoError({
       kind: "invalid_input",

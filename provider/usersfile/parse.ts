@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { groupNameKey } from "../model/group";
-import { parseDeclaration, type UserDeclaration, unknownValue, userDeclarationSchema } from "../model/user";
+import { unknownValue } from "../model/inputs";
+import { parseDeclaration, type UserDeclaration, userDeclarationSchema } from "../model/user";
 import { UsersFileError } from "./errors";
 import {
   type DirectoryMode,

@@ -3,7 +3,7 @@ import { DomoError } from "../../provider/client";
 import { parseClientSettings } from "../../provider/client/config";
 import { domoUserSchema } from "../../provider/client/schemas";
 import { type RunningEmulator, startEmulator } from "../../provider/emulator";
-import { unknownValue } from "../../provider/model/user";
+import { unknownValue } from "../../provider/model/inputs";
 import {
   createUserProviderRuntime,
   PartialCreateError,
@@ -113,6 +113,25 @@ describe("DomoUser provider details", () => {
       const decl = { email: "a@example.com", name: "A", role: "Editor" };
       assert.equal((await provider.check({}, { ...decl, __provider: "code" })).inputs?.__provider, "code");
       assert.ok(!Object.hasOwn((await provider.check({}, decl)).inputs ?? {}, "__provider"));
+    });
+
+    it("check takes a roleId from another resource's output (unknown at preview) like any other field", async () => {
+      // One placeholder rule for every kind: an unknown roleId satisfies "a role" as an unknown
+      // role does, and is put back for apply.
+      const byId = await provider.check({}, { email: "a@example.com", name: "A", roleId: unknownValue });
+      assert.deepEqual(byId.failures ?? [], []);
+      assert.equal(byId.inputs?.roleId, unknownValue);
+      const both = await provider.check(
+        {},
+        { email: "a@example.com", name: "A", role: unknownValue, roleId: unknownValue },
+      );
+      assert.deepEqual(both.failures ?? [], []);
+      const clash = await provider.check(
+        {},
+        { email: "a@example.com", name: "A", role: "Editor", roleId: unknownValue },
+      );
+      assert.match(clash.failures?.[0]?.reason ?? "", /set either role .* or roleId/);
+      assert.equal(emu.counters()["GET /v1/users"] ?? 0, 0, "check calls nothing");
     });
 
     it("diff never asks for a replacement", async () => {

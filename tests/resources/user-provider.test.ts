@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DomoError } from "../../provider/client";
 import { parseClientSettings } from "../../provider/client/config";
 import { type RunningEmulator, startEmulator } from "../../provider/emulator";
-import { unknownValue } from "../../provider/model/user";
+import { unknownValue } from "../../provider/model/inputs";
 import {
   PartialCreateError,
   type PropertyMap,
