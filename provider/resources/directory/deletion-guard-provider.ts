@@ -60,7 +60,7 @@ const deletionGuardProvider = {
     return { changes: !same, replaces: [], deleteBeforeReplace: false };
   },
   async create(inputs: PropertyMap): Promise<CreateResult> {
-    return { id: "deletion-guard", outs: inputs };
+    return this.rules().createdGuard(inputs);
   },
   async update(_id: string, _olds: PropertyMap, news: PropertyMap): Promise<UpdateResult> {
     return { outs: news };

@@ -1,6 +1,5 @@
 import { DomoError } from "../../client/errors";
 import {
-  type GroupMembersDeclaration,
   type GroupMembersState,
   groupMembersStateSchema,
   normaliseEmail,
@@ -10,7 +9,7 @@ import { claimVerb } from "./claims";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
 import { checked, declared, GroupResourceHandler, resolveEmails } from "./context";
 import { declaredMemberIds, diffMembers, planMembers } from "./diff";
-import { outputs, PartialGroupError, parseNumericId, parseState } from "./state";
+import { groupMembersStateOf, outputs, PartialGroupError, parseNumericId, parseState } from "./state";
 
 const membersState = (props: PropertyMap) => parseState(groupMembersStateSchema, props, "DomoGroupMembers");
 
@@ -75,7 +74,7 @@ export class GroupMembersHandler extends GroupResourceHandler {
           "Add them to userIds (or emails) to keep them; set allowRemoveExisting: true to remove them; or use one DomoGroupMembership per user (additive) to leave other members alone",
       });
     }
-    const base = stateFrom(decl, resolved, current);
+    const base = groupMembersStateOf(decl, resolved, current);
     const id = String(decl.groupId);
     try {
       const memberIds = await this.apply(decl.groupId, plan.toAdd, plan.toRemove);
@@ -132,7 +131,7 @@ export class GroupMembersHandler extends GroupResourceHandler {
       });
     }
     const plan = planMembers(desired, current);
-    const base = stateFrom(decl, resolved, current);
+    const base = groupMembersStateOf(decl, resolved, current);
     try {
       const memberIds = await this.apply(groupId, plan.toAdd, plan.toRemove);
       return { outs: outputs({ ...base, memberIds }) };
@@ -191,21 +190,6 @@ export class GroupMembersHandler extends GroupResourceHandler {
     if (failed) throw failed.reason;
     return (await groups.membersCached(groupId)) ?? [];
   }
-}
-
-function stateFrom(
-  decl: GroupMembersDeclaration,
-  resolved: Record<string, number>,
-  memberIds: number[],
-): GroupMembersState {
-  return groupMembersStateSchema.parse({
-    groupId: decl.groupId,
-    userIds: decl.userIds,
-    emails: decl.emails,
-    resolvedEmails: resolved,
-    memberIds,
-    deletionPolicy: decl.deletionPolicy,
-  });
 }
 
 function importBaseline(inputs: PropertyMap, groupId: number): GroupMembersState {

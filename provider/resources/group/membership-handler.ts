@@ -10,7 +10,7 @@ import { claimVerb } from "./claims";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
 import { checked, declared, GroupResourceHandler, resolveEmails } from "./context";
 import { diffMembership } from "./diff";
-import { outputs, parseState } from "./state";
+import { membershipStateOf, outputs, parseState } from "./state";
 
 const membershipState = (props: PropertyMap) =>
   parseState(groupMembershipStateSchema, props, "DomoGroupMembership");
@@ -63,13 +63,7 @@ export class GroupMembershipHandler extends GroupResourceHandler {
     }
     claims.hold(claims.pairs, key, "created");
     await client.groups.addMember(decl.groupId, userId);
-    const state: GroupMembershipState = {
-      groupId: decl.groupId,
-      userId,
-      ...(decl.email ? { email: decl.email } : {}),
-      deletionPolicy: decl.deletionPolicy,
-    };
-    return { id: membershipId(decl.groupId, userId), outs: outputs(state) };
+    return { id: membershipId(decl.groupId, userId), outs: outputs(membershipStateOf(decl, userId)) };
   }
 
   async read(id: string, props: PropertyMap): Promise<ReadResult> {
