@@ -3,24 +3,36 @@ import type { RunningEmulator } from "../../provider/emulator";
 import type { LocalStack } from "./pulumi-cli";
 
 /**
- * Starts `pulumi up` and SIGKILLs its whole process group (CLI, language host, provider) once
- * Domo holds `afterCreates` more users, as a CI timeout or a lost runner would. Returns once
- * Domo is quiet again (requests already in flight may still land) with the pending
- * operations the killed run left in the checkpoint.
+ * "group": SIGKILL the CLI's process group, as a CI job timeout does; Pulumi's plugins run in
+ * their own groups and finish requests already in flight. "tree": SIGKILL the CLI and every
+ * descendant at once, as a lost machine would: queued requests never reach Domo.
  */
-export async function upKilledAfter(
+export type KillHow = "group" | "tree";
+
+export interface KilledRun {
+  /** Pending operations the killed run left in the checkpoint. */
+  pending: number;
+  /** The progress measure when the kill came (users created, for upKilledAfter). */
+  progressAtKill: number;
+  /** False when the run ended on its own before reaching the kill point. */
+  killed: boolean;
+  output: string;
+}
+
+/**
+ * Starts `pulumi up` and SIGKILLs it once `progress()` (read from the emulator: its store or
+ * its counters) reaches `target`, as a CI timeout or a lost runner would. Returns once Domo is
+ * quiet again (requests already in flight may still land) with the pending operations the
+ * killed run left in the checkpoint.
+ */
+export async function upKilledWhen(
   stack: LocalStack,
   projectDir: string,
   emu: RunningEmulator,
-  afterCreates: number,
-  /**
-   * "group": SIGKILL the CLI's process group, as a CI job timeout does; Pulumi's plugins run in
-   * their own groups and finish requests already in flight. "tree": SIGKILL the CLI and every
-   * descendant at once, as a lost machine would: queued creates never reach Domo.
-   */
-  how: "group" | "tree" = "group",
-): Promise<{ pending: number; createdBeforeKill: number; killed: boolean; output: string }> {
-  const before = emu.store.listUsers().length;
+  progress: () => number,
+  target: number,
+  how: KillHow = "group",
+): Promise<KilledRun> {
   const child: ChildProcess = spawn(
     "pulumi",
     ["up", "--yes", "--skip-preview", "--non-interactive", "--cwd", projectDir, "--stack", stack.stack],
@@ -34,11 +46,11 @@ export async function upKilledAfter(
     output += d.toString();
   });
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  let createdBeforeKill = 0;
+  let progressAtKill = 0;
   await new Promise<void>((resolve) => {
     const poll = setInterval(() => {
-      createdBeforeKill = emu.store.listUsers().length - before;
-      if (createdBeforeKill >= afterCreates || child.exitCode !== null) {
+      progressAtKill = progress();
+      if (progressAtKill >= target || child.exitCode !== null) {
         clearInterval(poll);
         resolve();
       }
@@ -61,7 +73,32 @@ export async function upKilledAfter(
   const exported = JSON.parse((await stack.run(["stack", "export"])).stdout) as {
     deployment: { pending_operations?: unknown[] };
   };
-  return { pending: exported.deployment.pending_operations?.length ?? 0, createdBeforeKill, killed, output };
+  return { pending: exported.deployment.pending_operations?.length ?? 0, progressAtKill, killed, output };
+}
+
+/** upKilledWhen, once Domo holds `afterCreates` more users than when it started. */
+export async function upKilledAfter(
+  stack: LocalStack,
+  projectDir: string,
+  emu: RunningEmulator,
+  afterCreates: number,
+  how: KillHow = "group",
+): Promise<{ pending: number; createdBeforeKill: number; killed: boolean; output: string }> {
+  const before = emu.store.listUsers().length;
+  const run = await upKilledWhen(
+    stack,
+    projectDir,
+    emu,
+    () => emu.store.listUsers().length - before,
+    afterCreates,
+    how,
+  );
+  return {
+    pending: run.pending,
+    createdBeforeKill: run.progressAtKill,
+    killed: run.killed,
+    output: run.output,
+  };
 }
 
 /** Every descendant process of `root` (from `ps`), deepest last. */
