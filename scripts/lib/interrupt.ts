@@ -57,19 +57,17 @@ export async function upKilledWhen(
     }, 10);
   });
   const killed = child.pid !== undefined && child.exitCode === null;
+  // Pulumi's plugins (language host, providers) run in process groups of their own: a "group"
+  // kill leaves them running, reparented, after they finish what they started. They are ours,
+  // so once Domo is quiet they are ended too (otherwise every such trial leaks processes).
+  const plugins = killed && child.pid !== undefined ? descendants(child.pid) : [];
   if (killed && child.pid !== undefined) {
-    const victims = how === "tree" ? descendants(child.pid) : [];
     process.kill(-child.pid, "SIGKILL");
-    for (const pid of victims) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    if (how === "tree") killAll(plugins);
   }
   await exited;
   await quiet(emu);
+  killAll(plugins);
   const exported = JSON.parse((await stack.run(["stack", "export"])).stdout) as {
     deployment: { pending_operations?: unknown[] };
   };
@@ -101,18 +99,44 @@ export async function upKilledAfter(
   };
 }
 
-/** Every descendant process of `root` (from `ps`), deepest last. */
-function descendants(root: number): number[] {
-  const table = execFileSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" })
+interface Proc {
+  pid: number;
+  /** Its command line when found: a pid reused since by another process is never killed. */
+  args: string;
+}
+
+function killAll(procs: readonly Proc[]): void {
+  const now = new Map(processTable().map((p) => [p.pid, p.args]));
+  for (const { pid, args } of procs) {
+    if (now.get(pid) !== args) continue; // gone, or the pid is someone else's now
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
+function processTable(): (Proc & { ppid: number })[] {
+  return execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
     .trim()
     .split("\n")
-    .map((line) => line.trim().split(/\s+/).map(Number));
-  const out: number[] = [];
+    .map((line) => {
+      const m = /^\s*(\d+)\s+(\d+)\s?(.*)$/.exec(line);
+      return m ? { pid: Number(m[1]), ppid: Number(m[2]), args: m[3] ?? "" } : undefined;
+    })
+    .filter((p): p is Proc & { ppid: number } => p !== undefined);
+}
+
+/** Every descendant process of `root` (from `ps`), deepest last. */
+function descendants(root: number): Proc[] {
+  const table = processTable();
+  const out: Proc[] = [];
   const walk = (pid: number) => {
-    for (const [child, parent] of table) {
-      if (parent === pid && child !== undefined) {
-        out.push(child);
-        walk(child);
+    for (const p of table) {
+      if (p.ppid === pid) {
+        out.push({ pid: p.pid, args: p.args });
+        walk(p.pid);
       }
     }
   };

@@ -160,17 +160,24 @@ describe("recovery planning: DomoUserBatch (user/recovery.ts)", () => {
     assert.equal(plan.deployment.deployment.resources?.length, 4, "replaced in place, not added");
     assert.equal(rec?.created, earlier, "its creation time stays");
     assert.equal(rec?.modified, now.toISOString());
-    assert.deepEqual(rec?.outputs?.users, { "b@x.io": slim(2002, "b@x.io"), "k@x.io": slim(2005, "k@x.io") });
+    // b as Domo has it now (the killed run's changes recorded), with its recorded managed fields.
+    assert.deepEqual(rec?.outputs?.users, {
+      "b@x.io": slim(2002, "b@x.io", { title: "Old" }),
+      "k@x.io": slim(2005, "k@x.io"),
+    });
     assert.deepEqual(rec?.outputs?.userIds, { "b@x.io": 2002, "k@x.io": 2005 });
     // b keeps its recorded declaration (so the preview shows its title change); k gets the run's.
     assert.deepEqual(rec?.inputs?.users, { "b@x.io": decl("b@x.io"), "k@x.io": decl("k@x.io") });
     assert.deepEqual(describeRecovery(plan), [
-      "recorded  people-users-0: kept 1 recorded user(s) Domo still holds, added 1 the interrupted run created, dropped 1 Domo no longer holds (x@x.io) (2 in all); 1 never reached Domo (n@x.io): the next `pulumi up` creates them",
+      "recorded  people-users-0: kept 1 recorded user(s) Domo still holds (1 with fields the interrupted run changed), added 1 it created, dropped 1 Domo no longer holds (x@x.io) (2 in all); 1 never reached Domo (n@x.io): the next `pulumi up` creates them",
     ]);
   });
 
   it("a pending update whose recorded state Domo still matches is dropped", () => {
-    const before = recordedBatch({ "b@x.io": slim(2002, "b@x.io") }, { "b@x.io": decl("b@x.io") });
+    const before = recordedBatch(
+      { "b@x.io": slim(2002, "b@x.io", { title: "Old" }) },
+      { "b@x.io": decl("b@x.io") },
+    );
     const plan = planRecovery(
       deploymentOf(
         [batchOp({ "b@x.io": decl("b@x.io", { title: "T" }), "n@x.io": decl("n@x.io") }, "updating")],
@@ -199,7 +206,7 @@ describe("recovery planning: DomoUserBatch (user/recovery.ts)", () => {
     assert.deepEqual(Object.keys((last(plan)?.outputs?.users ?? {}) as object), ["a@x.io", "b@x.io"]);
     assert.match(
       describeRecovery(plan)[0] ?? "",
-      /^recorded {2}people-users-0: kept 1 recorded user\(s\) Domo still holds, added 1 the interrupted run created \(2 in all\)$/,
+      /^recorded {2}people-users-0: kept 1 recorded user\(s\) Domo still holds \(1 with fields the interrupted run changed\), added 1 it created \(2 in all\)$/,
     );
   });
 

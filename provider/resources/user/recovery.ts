@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { DomoUserRecord } from "../../client/schemas";
 import {
   declaredWriteFields,
@@ -7,6 +8,7 @@ import {
   parseUserInputs,
   sameEmail,
   type UserDeclaration,
+  userStateSchema,
 } from "../../model";
 import { isRecord, nameOf, type PendingOperation, type ResourceState } from "../recovery/deployment";
 import type { Holding, KindRecovery, RecoveryContext, Settlement } from "../recovery/kind";
@@ -98,6 +100,15 @@ export const userRecovery: KindRecovery = {
   },
 };
 
+/**
+ * A recorded user's slim state with the fields Domo has now, as the provider's read builds it
+ * (the recorded settings and managed fields, Domo's values); as recorded if it does not parse.
+ */
+function asDomoHasIt(account: DomoUserRecord, recorded: Record<string, unknown>): Record<string, unknown> {
+  const state = userStateSchema.safeParse(recorded);
+  return state.success ? slimUserState(stateFrom(account, state.data, state.data.managedFields)) : recorded;
+}
+
 /** A batch's users map (inputs or outputs), or undefined when it is not one. */
 function usersOf(
   props: Record<string, unknown> | undefined,
@@ -145,9 +156,17 @@ export const userBatchRecovery: KindRecovery = {
 
     const states: Record<string, Record<string, unknown>> = {};
     const gone: string[] = [];
+    let refreshed = 0;
     for (const [email, state] of Object.entries(before)) {
-      if (ctx.live.userById(Number(state.userId))) states[email] = state;
-      else gone.push(email);
+      const account = ctx.live.userById(Number(state.userId));
+      if (!account) {
+        gone.push(email);
+        continue;
+      }
+      // Kept with the fields Domo has now, as a refresh would read them: updates the killed run
+      // already made are recorded, so the next `up` sends only those it did not make.
+      states[email] = op.type === "deleting" ? state : asDomoHasIt(account, state);
+      if (!isDeepStrictEqual(states[email], state)) refreshed++;
     }
     const kept = Object.keys(states).length;
     if (op.type === "deleting") {
@@ -196,7 +215,7 @@ export const userBatchRecovery: KindRecovery = {
         : []),
       ...(problems.length > 0 ? [`${problems.length} not recorded: ${listed(problems, 3)}`] : []),
     ];
-    if (added.length === 0 && gone.length === 0) {
+    if (added.length === 0 && gone.length === 0 && refreshed === 0) {
       return {
         kind: "drop",
         reason: base
@@ -225,7 +244,7 @@ export const userBatchRecovery: KindRecovery = {
     const outputs = definedOnly({ ...batchOutputs(inputs, states), __provider: provider });
     const total = Object.keys(states).length;
     const what = base
-      ? `kept ${kept} recorded user(s) Domo still holds, added ${added.length} the interrupted run created${gone.length > 0 ? `, dropped ${gone.length} Domo no longer holds (${listed(gone)})` : ""}`
+      ? `kept ${kept} recorded user(s) Domo still holds (${refreshed} with fields the interrupted run changed), added ${added.length} it created${gone.length > 0 ? `, dropped ${gone.length} Domo no longer holds (${listed(gone)})` : ""}`
       : `${added.length} of ${Object.keys(declared).length} user(s) reached Domo and are recorded as the finished create records them`;
     return {
       kind: "record",
