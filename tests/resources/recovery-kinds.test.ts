@@ -169,7 +169,7 @@ describe("recovery planning: DomoUserBatch (user/recovery.ts)", () => {
     // b keeps its recorded declaration (so the preview shows its title change); k gets the run's.
     assert.deepEqual(rec?.inputs?.users, { "b@x.io": decl("b@x.io"), "k@x.io": decl("k@x.io") });
     assert.deepEqual(describeRecovery(plan), [
-      "recorded  people-users-0: kept 1 recorded user(s) Domo still holds (1 with fields the interrupted run changed), added 1 it created, dropped 1 Domo no longer holds (x@x.io) (2 in all); 1 never reached Domo (n@x.io): the next `pulumi up` creates them",
+      "recorded  people-users-0: kept 1 recorded user(s) Domo still holds (1 with fields changed in Domo since, such as the interrupted run's updates), added 1 it created, dropped 1 Domo no longer holds (x@x.io) (2 in all); 1 never reached Domo (n@x.io): the next `pulumi up` creates them",
     ]);
   });
 
@@ -206,7 +206,7 @@ describe("recovery planning: DomoUserBatch (user/recovery.ts)", () => {
     assert.deepEqual(Object.keys((last(plan)?.outputs?.users ?? {}) as object), ["a@x.io", "b@x.io"]);
     assert.match(
       describeRecovery(plan)[0] ?? "",
-      /^recorded {2}people-users-0: kept 1 recorded user\(s\) Domo still holds \(1 with fields the interrupted run changed\), added 1 it created \(2 in all\)$/,
+      /^recorded {2}people-users-0: kept 1 recorded user\(s\) Domo still holds \(1 with fields changed in Domo since, such as the interrupted run's updates\), added 1 it created \(2 in all\)$/,
     );
   });
 

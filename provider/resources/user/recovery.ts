@@ -130,8 +130,9 @@ function listed(emails: readonly string[], max = 5): string {
  * Domo holds are recorded in the slim state a finished batch writes, the others left out so the
  * next `up` creates them (as a batch that failed half-way records every user that converged).
  * A pending update, or a create that a later failed run recorded in part, starts from the
- * batch as last recorded: its users still in Domo are kept as recorded, those Domo no longer
- * holds (deleted by the killed run) go, and declared users the run created are added.
+ * batch as last recorded: its users still in Domo are kept (their settings and managed fields
+ * as recorded, their fields as Domo has them now), those Domo no longer holds (deleted by the
+ * killed run) go, and declared users the run created are added.
  */
 export const userBatchRecovery: KindRecovery = {
   type: domoUserBatchType,
@@ -244,7 +245,7 @@ export const userBatchRecovery: KindRecovery = {
     const outputs = definedOnly({ ...batchOutputs(inputs, states), __provider: provider });
     const total = Object.keys(states).length;
     const what = base
-      ? `kept ${kept} recorded user(s) Domo still holds (${refreshed} with fields the interrupted run changed), added ${added.length} it created${gone.length > 0 ? `, dropped ${gone.length} Domo no longer holds (${listed(gone)})` : ""}`
+      ? `kept ${kept} recorded user(s) Domo still holds (${refreshed} with fields changed in Domo since, such as the interrupted run's updates), added ${added.length} it created${gone.length > 0 ? `, dropped ${gone.length} Domo no longer holds (${listed(gone)})` : ""}`
       : `${added.length} of ${Object.keys(declared).length} user(s) reached Domo and are recorded as the finished create records them`;
     return {
       kind: "record",
