@@ -443,8 +443,8 @@ Every trial is a real SIGKILL (a run that ends before its kill point is retried)
 fresh stack on a local file backend, against the emulator; then \`pulumi-domo recover\`, \`pulumi up\`
 and \`pulumi preview --expect-no-changes\`. Kill "group" is a CI job timeout: SIGKILL of the CLI's
 process group, while Pulumi's plugins (own process groups) finish what they already started;
-kill "tree" is a lost machine: the CLI and every descendant at
-once, so queued requests never reach Domo. "As declared": every declared user exists (with its
+kill "tree" is a lost machine: the CLI and every descendant at once, so queued requests never
+reach Domo. "As declared": every declared user exists (with its
 declared title) and every declared group exists once with exactly its declared members. Orphans:
 users, groups and memberships in Domo that no resource of the state holds.
 
