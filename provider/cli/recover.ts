@@ -3,20 +3,25 @@ import { rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DomoClient } from "../client";
-import { describeRecovery, exportedStackSchema, planRecovery } from "../resources/user/recovery";
+import { exportedStackSchema } from "../resources/recovery/deployment";
+import type { LiveDomo, LiveReads } from "../resources/recovery/live";
+import { describeRecovery, planRecovery, recoveryReads, recoverySummary } from "../resources/recovery/plan";
 import { cliClientSettings, commonOptionsHelp, helpShown, parseCommandFlags } from "./credentials";
 import { CliError, type CliIo, exitCodes } from "./io";
 import { PulumiStack } from "./stack";
 
 export const recoverUsage = `Usage: pulumi-domo recover [--stack <name>] [--cwd <project dir>] [--dry-run] [options]
 
-After an interrupted \`pulumi up\` (killed, timed out, runner lost), brings every Domo account
-that run created under management, so the next \`pulumi up\` neither fails on "already exists"
-nor leaves anyone orphaned. It reads the stack's pending operations (\`pulumi stack export\`),
-looks each pending DomoUser create up in Domo by its declared email (or id, for a takeover),
-records the accounts Domo holds exactly as a finished create would, drops the pending creates
-that never reached Domo, and writes the result back (\`pulumi stack import\`). It only reads
-from Domo: nothing in Domo changes. A lock left by the killed run on this machine is cleared.
+After an interrupted \`pulumi up\` (killed, timed out, runner lost), brings everything that run
+created in Domo under management, so the next \`pulumi up\` neither fails on "already exists"
+nor leaves anything orphaned. It reads the stack's pending operations (\`pulumi stack export\`)
+of every pulumi-domo kind: DomoUser and DomoUserBatch (each declared user looked up by email,
+or id for a takeover), DomoGroup (by name without case, or id), DomoGroupMembers and
+DomoGroupMembership (the group's members), and a directory's deletion guard. It records what
+Domo holds exactly as the finished operation would have (a batch with exactly the users Domo
+holds), drops what never reached Domo (the next \`pulumi up\` does it), says what it did per
+resource, and writes the result back (\`pulumi stack import\`). It only reads from Domo:
+nothing in Domo changes. A lock left by the killed run on this machine is cleared.
 
 Run it once the interrupted run's processes are gone, then \`pulumi up\`.
 
@@ -48,13 +53,13 @@ export async function recoverCommand(argv: string[], io: CliIo): Promise<number>
     io.stdout(`Nothing to recover: ${stack.label} has no pending operations.\n`);
     return exitCodes.ok;
   }
-  const client = new DomoClient(cliClientSettings(values, io, await stack.config()), io.clientOptions);
-  const live = await client.users.listAll();
+  const reads = recoveryReads(parsed.data);
+  const live = await readLive(reads, async () => {
+    return new DomoClient(cliClientSettings(values, io, await stack.config()), io.clientOptions);
+  });
   const plan = planRecovery(parsed.data, live, new Date());
   for (const line of describeRecovery(plan)) io.stdout(`${line}\n`);
-  const recorded = plan.actions.filter((a) => a.kind === "recorded").length;
-  const dropped = plan.actions.filter((a) => a.kind === "dropped").length;
-  const summary = `${recorded} account(s) recorded, ${dropped} pending operation(s) dropped; 0 changes in Domo`;
+  const summary = `${recoverySummary(plan)}; 0 changes in Domo`;
   if (values["dry-run"]) {
     io.stdout(`Dry run: ${summary} would be written to ${stack.label}.\n`);
     return exitCodes.ok;
@@ -69,4 +74,22 @@ export async function recoverCommand(argv: string[], io: CliIo): Promise<number>
   }
   io.stdout(`Recovered ${stack.label}: ${summary}. Run \`pulumi up\` next.\n`);
   return exitCodes.ok;
+}
+
+/**
+ * Reads exactly the listings the plan needs, and only reads: users and groups through their
+ * shared listings, each concerned group's members once. No credentials are needed when the
+ * plan reads nothing (a pending deletion guard, pending deletes).
+ */
+async function readLive(reads: LiveReads, client: () => Promise<DomoClient>): Promise<LiveDomo> {
+  if (!reads.users && !reads.groups && reads.membersOf.length === 0) return {};
+  const domo = await client();
+  const live: LiveDomo = {
+    ...(reads.users ? { users: await domo.users.listAll() } : {}),
+    ...(reads.groups ? { groups: await domo.groups.listAll() } : {}),
+  };
+  if (reads.membersOf.length === 0) return live;
+  const members = new Map<number, readonly number[] | undefined>();
+  for (const groupId of reads.membersOf) members.set(groupId, await domo.groups.membersCached(groupId));
+  return { ...live, members };
 }

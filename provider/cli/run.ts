@@ -13,7 +13,7 @@ Domo user accounts as code: tools around the pulumi-domo provider.
 Commands:
   export     write the users in Domo to a users file (with ids, ready to take over)
   audit      compare a users file with Domo: undeclared, drifted and missing accounts
-  recover    after an interrupted \`pulumi up\`: bring the accounts it created into the stack
+  recover    after an interrupted \`pulumi up\`: bring what it created in Domo into the stack
   emulator   run a local emulator of Domo's Users API
   help       show help (pulumi-domo help <command> for one command)
 

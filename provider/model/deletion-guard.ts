@@ -51,3 +51,15 @@ export function massDeletionMessage(directory: string, previous: number, removed
     '(in a project made from this repository\'s template: `pulumi config set allowMassDeletion true`, `pulumi up`, then `pulumi config rm allowMassDeletion`), or give the removed entries deletionPolicy: "retain" first to leave the accounts in Domo'
   );
 }
+
+/** The one id every deletion guard has: a directory has one guard, named after it by its URN. */
+export const deletionGuardId = "deletion-guard";
+
+/**
+ * What a guard's create records: its id and, as outputs, its inputs as given (it never talks to
+ * Domo). The provider's create answers this, and `pulumi-domo recover` records a guard whose
+ * create a killed run left pending the same way.
+ */
+export function createdGuard(inputs: Record<string, unknown>): { id: string; outs: Record<string, unknown> } {
+  return { id: deletionGuardId, outs: inputs };
+}

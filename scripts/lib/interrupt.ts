@@ -3,24 +3,36 @@ import type { RunningEmulator } from "../../provider/emulator";
 import type { LocalStack } from "./pulumi-cli";
 
 /**
- * Starts `pulumi up` and SIGKILLs its whole process group (CLI, language host, provider) once
- * Domo holds `afterCreates` more users, as a CI timeout or a lost runner would. Returns once
- * Domo is quiet again (requests already in flight may still land) with the pending
- * operations the killed run left in the checkpoint.
+ * "group": SIGKILL the CLI's process group, as a CI job timeout does; Pulumi's plugins run in
+ * their own groups and finish requests already in flight. "tree": SIGKILL the CLI and every
+ * descendant at once, as a lost machine would: queued requests never reach Domo.
  */
-export async function upKilledAfter(
+export type KillHow = "group" | "tree";
+
+export interface KilledRun {
+  /** Pending operations the killed run left in the checkpoint. */
+  pending: number;
+  /** The progress measure when the kill came (users created, for upKilledAfter). */
+  progressAtKill: number;
+  /** False when the run ended on its own before reaching the kill point. */
+  killed: boolean;
+  output: string;
+}
+
+/**
+ * Starts `pulumi up` and SIGKILLs it once `progress()` (read from the emulator: its store or
+ * its counters) reaches `target`, as a CI timeout or a lost runner would. Returns once Domo is
+ * quiet again (requests already in flight may still land) with the pending operations the
+ * killed run left in the checkpoint.
+ */
+export async function upKilledWhen(
   stack: LocalStack,
   projectDir: string,
   emu: RunningEmulator,
-  afterCreates: number,
-  /**
-   * "group": SIGKILL the CLI's process group, as a CI job timeout does; Pulumi's plugins run in
-   * their own groups and finish requests already in flight. "tree": SIGKILL the CLI and every
-   * descendant at once, as a lost machine would: queued creates never reach Domo.
-   */
-  how: "group" | "tree" = "group",
-): Promise<{ pending: number; createdBeforeKill: number; killed: boolean; output: string }> {
-  const before = emu.store.listUsers().length;
+  progress: () => number,
+  target: number,
+  how: KillHow = "group",
+): Promise<KilledRun> {
   const child: ChildProcess = spawn(
     "pulumi",
     ["up", "--yes", "--skip-preview", "--non-interactive", "--cwd", projectDir, "--stack", stack.stack],
@@ -34,48 +46,97 @@ export async function upKilledAfter(
     output += d.toString();
   });
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  let createdBeforeKill = 0;
+  let progressAtKill = 0;
   await new Promise<void>((resolve) => {
     const poll = setInterval(() => {
-      createdBeforeKill = emu.store.listUsers().length - before;
-      if (createdBeforeKill >= afterCreates || child.exitCode !== null) {
+      progressAtKill = progress();
+      if (progressAtKill >= target || child.exitCode !== null) {
         clearInterval(poll);
         resolve();
       }
     }, 10);
   });
   const killed = child.pid !== undefined && child.exitCode === null;
+  // Pulumi's plugins (language host, providers) run in process groups of their own: a "group"
+  // kill leaves them running, reparented, after they finish what they started. They are ours,
+  // so once Domo is quiet they are ended too (otherwise every such trial leaks processes).
+  const plugins = killed && child.pid !== undefined ? descendants(child.pid) : [];
   if (killed && child.pid !== undefined) {
-    const victims = how === "tree" ? descendants(child.pid) : [];
     process.kill(-child.pid, "SIGKILL");
-    for (const pid of victims) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    if (how === "tree") killAll(plugins);
   }
   await exited;
   await quiet(emu);
+  killAll(plugins);
   const exported = JSON.parse((await stack.run(["stack", "export"])).stdout) as {
     deployment: { pending_operations?: unknown[] };
   };
-  return { pending: exported.deployment.pending_operations?.length ?? 0, createdBeforeKill, killed, output };
+  return { pending: exported.deployment.pending_operations?.length ?? 0, progressAtKill, killed, output };
+}
+
+/** upKilledWhen, once Domo holds `afterCreates` more users than when it started. */
+export async function upKilledAfter(
+  stack: LocalStack,
+  projectDir: string,
+  emu: RunningEmulator,
+  afterCreates: number,
+  how: KillHow = "group",
+): Promise<{ pending: number; createdBeforeKill: number; killed: boolean; output: string }> {
+  const before = emu.store.listUsers().length;
+  const run = await upKilledWhen(
+    stack,
+    projectDir,
+    emu,
+    () => emu.store.listUsers().length - before,
+    afterCreates,
+    how,
+  );
+  return {
+    pending: run.pending,
+    createdBeforeKill: run.progressAtKill,
+    killed: run.killed,
+    output: run.output,
+  };
+}
+
+interface Proc {
+  pid: number;
+  /** Its command line when found: a pid reused since by another process is never killed. */
+  args: string;
+}
+
+function killAll(procs: readonly Proc[]): void {
+  const now = new Map(processTable().map((p) => [p.pid, p.args]));
+  for (const { pid, args } of procs) {
+    if (now.get(pid) !== args) continue; // gone, or the pid is someone else's now
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
+function processTable(): (Proc & { ppid: number })[] {
+  return execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map((line) => {
+      const m = /^\s*(\d+)\s+(\d+)\s?(.*)$/.exec(line);
+      return m ? { pid: Number(m[1]), ppid: Number(m[2]), args: m[3] ?? "" } : undefined;
+    })
+    .filter((p): p is Proc & { ppid: number } => p !== undefined);
 }
 
 /** Every descendant process of `root` (from `ps`), deepest last. */
-function descendants(root: number): number[] {
-  const table = execFileSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" })
-    .trim()
-    .split("\n")
-    .map((line) => line.trim().split(/\s+/).map(Number));
-  const out: number[] = [];
+function descendants(root: number): Proc[] {
+  const table = processTable();
+  const out: Proc[] = [];
   const walk = (pid: number) => {
-    for (const [child, parent] of table) {
-      if (parent === pid && child !== undefined) {
-        out.push(child);
-        walk(child);
+    for (const p of table) {
+      if (p.ppid === pid) {
+        out.push({ pid: p.pid, args: p.args });
+        walk(p.pid);
       }
     }
   };

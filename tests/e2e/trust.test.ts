@@ -335,10 +335,11 @@ describe("trust: an interrupted `pulumi up` is recovered by `pulumi-domo recover
     );
     assert.equal(recovered.code, 0, recovered.stderr);
     assert.match(recovered.stdout, /clearing the lock with `pulumi cancel`/);
+    const recorded = recordedCount(recovered.stdout);
     assert.match(
       recovered.stdout,
       new RegExp(
-        `${killed.pending - (killed.pending - recordedCount(recovered.stdout))} account\\(s\\) recorded`,
+        `${recorded} resource\\(s\\) recorded${recorded > 0 ? ` \\(${recorded} user account\\(s\\)\\)` : ""}, ${killed.pending - recorded} pending operation\\(s\\) dropped, 0 left`,
       ),
     );
     assert.equal(f.writes(), 0, "recover changes nothing in Domo");

@@ -164,7 +164,16 @@ describe("DomoGroup, DomoGroupMembers, DomoGroupMembership (direct calls against
       const existing = await emu.store.createGroup({ name: "Sales" });
       await assert.rejects(
         rt.group.create(await checked("group", { name: "SALES" })),
-        domoError("conflict", "name", new RegExp(`already exists \\(id ${existing.id}.*adoptExisting: true`)),
+        domoError(
+          "conflict",
+          "name",
+          new RegExp(
+            `already exists \\(id ${existing.id}; .*` +
+              "If an interrupted `pulumi up` created it, run `npx pulumi-domo recover --stack <stack>`.*" +
+              `in a users file, add \`id: ${existing.id}\` to the group; ` +
+              `in a program, set adoptExisting: true \\(or importId: "${existing.id}"\\) on the DomoGroup$`,
+          ),
+        ),
       );
       assert.equal(emu.store.listGroups().filter((g) => g.name.toLowerCase() === "sales").length, 1);
     });

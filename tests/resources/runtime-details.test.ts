@@ -155,8 +155,9 @@ describe("DomoUser provider details", () => {
           new RegExp(
             `email late@example.com already exists \\(id ${existing.id}\\), so it was not created again\\. ` +
               "If you renamed this resource, keep managing the account under the new name with the aliases resource option.*" +
-              "If an interrupted `pulumi up` created it, run `pulumi-domo recover`.*" +
-              `set adoptExisting: true \\(or importId: "${existing.id}"\\)`,
+              "If an interrupted `pulumi up` created it, run `npx pulumi-domo recover --stack <stack>`.*" +
+              `in a users file, add \`id: ${existing.id}\` to its entry; ` +
+              `in a program, set adoptExisting: true \\(or importId: "${existing.id}"\\) on the DomoUser$`,
             "s",
           ),
         ),

@@ -8,8 +8,8 @@ import { judgeRemovals } from "../../provider/model/deletion-guard";
 import deletionGuardProvider = require("../../provider/resources/directory/deletion-guard-provider");
 
 import { userStateSchema } from "../../provider/model";
+import { planRecovery } from "../../provider/resources/recovery/plan";
 import { diffUser } from "../../provider/resources/user/diff";
-import { planRecovery } from "../../provider/resources/user/recovery";
 import { DomoUser } from "../../provider/resources/user/resource";
 import { domoUserType } from "../../provider/resources/user/resource-type";
 import { type PropertyMap, UserProviderRuntime } from "../../provider/resources/user/runtime";
@@ -197,7 +197,7 @@ describe("trust: the provider never deletes, hijacks or orphans an account", () 
       },
     };
     const users = await runtime().client.users.listAll();
-    const plan = planRecovery(exported, users, new Date("2026-12-01T00:00:00Z"));
+    const plan = planRecovery(exported, { users }, new Date("2026-12-01T00:00:00Z"));
     assert.deepEqual(
       plan.actions.map((a) => a.kind),
       ["recorded", "dropped"],

@@ -18,9 +18,9 @@ import { DomoGroup, DomoGroupMembers, DomoGroupMembership } from "../group/resou
 import { DomoUserBatch } from "../user/batch-resource";
 import { DomoUser, type DomoUserArgs, userIdOf } from "../user/resource";
 import { batchCount, batchIndex, batchResourceName, groupResourceNames, userResourceNames } from "./naming";
+import { domoUserDirectoryType } from "./resource-type";
 
-/** The Pulumi type token. Changing it changes every child's URN: never do. */
-export const domoUserDirectoryType = "domo:index:UserDirectory";
+export { deletionGuardType, domoUserDirectoryType } from "./resource-type";
 
 /** Options given to every DomoUser of the directory (parent and import are the directory's to set). */
 export type DirectoryUserOptions = Omit<pulumi.CustomResourceOptions, "parent" | "import" | "id" | "urn">;
@@ -410,9 +410,6 @@ function programDefaults(input: UsersFileDefaultsInput | undefined): UsersFileDe
     })),
   );
 }
-
-/** The type token of a directory's deletion guard (see deletion-guard-provider.ts). */
-export const deletionGuardType = "pulumi-nodejs:dynamic/domo:DirectoryDeletionGuard";
 
 /** Remembers which accounts the directory would delete; its check refuses mass deletions. */
 class DeletionGuard extends DomoDynamicResource {

@@ -1,4 +1,4 @@
-import { judgeRemovals, massDeletionMessage } from "../../model/deletion-guard";
+import { createdGuard, judgeRemovals, massDeletionMessage } from "../../model/deletion-guard";
 import {
   type EmailChange,
   type HeldGroup,
@@ -110,7 +110,7 @@ const deletionGuardProvider = {
     return { changes: !same, replaces: [], deleteBeforeReplace: false };
   },
   async create(inputs: PropertyMap): Promise<CreateResult> {
-    return { id: "deletion-guard", outs: inputs };
+    return createdGuard(inputs);
   },
   async update(_id: string, _olds: PropertyMap, news: PropertyMap): Promise<UpdateResult> {
     return { outs: news };

@@ -14,18 +14,9 @@ import { inPlace, takeoverById } from "../engine";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
 import { checked, declared, GroupResourceHandler } from "./context";
 import { diffGroup } from "./diff";
-import { outputs, PartialGroupError, parseNumericId, parseState } from "./state";
+import { groupStateOf, outputs, PartialGroupError, parseNumericId, parseState } from "./state";
 
-function stateOf(live: DomoGroupRecord, settings: GroupState | GroupDeclaration): GroupState {
-  return groupStateSchema.parse({
-    groupId: live.id,
-    name: live.name,
-    active: live.active ?? true,
-    default: live.default,
-    creatorId: live.creatorId,
-    ...groupSettingsOf(settings),
-  });
-}
+const stateOf = groupStateOf;
 
 const groupState = (props: PropertyMap) => parseState(groupStateSchema, props, "DomoGroup");
 
@@ -201,6 +192,11 @@ function importBaseline(inputs: PropertyMap): GroupState {
   });
 }
 
+/**
+ * The create conflict, with the ways out in the order they are likely: a renamed resource,
+ * an interrupted run (recover), then a deliberate takeover, said for a users file (a group's
+ * `id:`) and for a program (adoptExisting, importId) alike.
+ */
 function existsError(name: string, id: number): DomoError {
   return new DomoError({
     kind: "conflict",
@@ -208,7 +204,8 @@ function existsError(name: string, id: number): DomoError {
     message:
       `A Domo group named "${name}" already exists (id ${id}; names compare without case), so it was not created again. ` +
       `If you renamed this resource, keep managing the group under the new name with the aliases resource option ({ aliases: [{ name: "<old name>" }] }). ` +
-      `To take over a group created outside Pulumi, set adoptExisting: true (or importId: "${id}")`,
+      "If an interrupted `pulumi up` created it, run `npx pulumi-domo recover --stack <stack>` to bring what that run created into the stack, then `pulumi up` again. " +
+      `To take the group over instead (also once recover has nothing left to do): in a users file, add \`id: ${id}\` to the group; in a program, set adoptExisting: true (or importId: "${id}") on the DomoGroup`,
   });
 }
 

@@ -1,6 +1,5 @@
 import { DomoError } from "../../client/errors";
 import {
-  type GroupMembersDeclaration,
   type GroupMembersState,
   groupMembersStateSchema,
   normaliseEmail,
@@ -10,7 +9,7 @@ import { claimVerb } from "../../runtime/group-claims";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
 import { checked, declared, GroupResourceHandler, resolveEmails } from "./context";
 import { declaredMemberIds, diffMembers, planMembers } from "./diff";
-import { outputs, PartialGroupError, parseNumericId, parseState } from "./state";
+import { groupMembersStateOf, outputs, PartialGroupError, parseNumericId, parseState } from "./state";
 
 const membersState = (props: PropertyMap) => parseState(groupMembersStateSchema, props, "DomoGroupMembers");
 
@@ -75,7 +74,7 @@ export class GroupMembersHandler extends GroupResourceHandler {
           "Add them to userIds (or emails) to keep them; set allowRemoveExisting: true to remove them; or use one DomoGroupMembership per user (additive) to leave other members alone",
       });
     }
-    const base = stateFrom(decl, resolved, current, claims.groupManagedState(decl.groupId));
+    const base = groupMembersStateOf(decl, resolved, current, claims.groupManagedState(decl.groupId));
     const id = String(decl.groupId);
     try {
       const memberIds = await this.apply(decl.groupId, plan.toAdd, plan.toRemove);
@@ -132,8 +131,7 @@ export class GroupMembersHandler extends GroupResourceHandler {
       });
     }
     const plan = planMembers(desired, current);
-    const managed = claims.groupManagedState(groupId);
-    const base = stateFrom(decl, resolved, current, managed);
+    const base = groupMembersStateOf(decl, resolved, current, claims.groupManagedState(groupId));
     try {
       const memberIds = await this.apply(groupId, plan.toAdd, plan.toRemove);
       return { outs: outputs({ ...base, memberIds }) };
@@ -141,7 +139,7 @@ export class GroupMembersHandler extends GroupResourceHandler {
       const memberIds = (await client.groups.membersCached(groupId).catch(() => current)) ?? current;
       throw new PartialGroupError(
         id,
-        outputs({ ...state, groupManaged: managed.groupManaged, memberIds }, news),
+        outputs({ ...state, groupManaged: base.groupManaged, memberIds }, news),
         `The member list of Domo group ${id}`,
         e,
       );
@@ -200,23 +198,6 @@ export class GroupMembersHandler extends GroupResourceHandler {
     if (failed) throw failed.reason;
     return (await groups.membersCached(groupId)) ?? [];
   }
-}
-
-function stateFrom(
-  decl: GroupMembersDeclaration,
-  resolved: Record<string, number>,
-  memberIds: number[],
-  managed: { groupManaged?: true },
-): GroupMembersState {
-  return groupMembersStateSchema.parse({
-    groupId: decl.groupId,
-    userIds: decl.userIds,
-    emails: decl.emails,
-    resolvedEmails: resolved,
-    memberIds,
-    deletionPolicy: decl.deletionPolicy,
-    ...managed,
-  });
 }
 
 function importBaseline(inputs: PropertyMap, groupId: number): GroupMembersState {

@@ -10,7 +10,7 @@ import { claimVerb } from "../../runtime/group-claims";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
 import { checked, declared, GroupResourceHandler, resolveEmails } from "./context";
 import { diffMembership } from "./diff";
-import { outputs, parseState } from "./state";
+import { membershipStateOf, outputs, parseState } from "./state";
 
 const membershipState = (props: PropertyMap) =>
   parseState(groupMembershipStateSchema, props, "DomoGroupMembership");
@@ -66,14 +66,10 @@ export class GroupMembershipHandler extends GroupResourceHandler {
     }
     claims.hold(claims.pairs, key, "created");
     await client.groups.addMember(decl.groupId, userId);
-    const state: GroupMembershipState = {
-      groupId: decl.groupId,
-      userId,
-      ...(decl.email ? { email: decl.email } : {}),
-      deletionPolicy: decl.deletionPolicy,
-      ...claims.groupManagedState(decl.groupId),
+    return {
+      id: membershipId(decl.groupId, userId),
+      outs: outputs(membershipStateOf(decl, userId, claims.groupManagedState(decl.groupId))),
     };
-    return { id: membershipId(decl.groupId, userId), outs: outputs(state) };
   }
 
   async read(id: string, props: PropertyMap): Promise<ReadResult> {

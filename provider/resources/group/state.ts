@@ -1,9 +1,68 @@
 import type { z } from "zod";
 import { DomoError } from "../../client/errors";
-import { definedOnly, quote } from "../../model";
+import type { DomoGroupRecord } from "../../client/schemas";
+import {
+  definedOnly,
+  type GroupDeclaration,
+  type GroupMembersDeclaration,
+  type GroupMembershipDeclaration,
+  type GroupMembershipState,
+  type GroupMembersState,
+  type GroupState,
+  groupMembersStateSchema,
+  groupSettingsOf,
+  groupStateSchema,
+  quote,
+} from "../../model";
 import type { PropertyMap } from "../user/runtime";
 
-// Reading a group resource's state and writing its outputs, for every handler.
+// Reading a group resource's state and building it, for every handler and for `pulumi-domo
+// recover` (which records a create a killed run left pending exactly as the handler would).
+
+/** A DomoGroup's state from the group Domo holds and the declaration's (or state's) settings. */
+export function groupStateOf(live: DomoGroupRecord, settings: GroupState | GroupDeclaration): GroupState {
+  return groupStateSchema.parse({
+    groupId: live.id,
+    name: live.name,
+    active: live.active ?? true,
+    default: live.default,
+    creatorId: live.creatorId,
+    ...groupSettingsOf(settings),
+  });
+}
+
+/** A DomoGroupMembers' state: the declaration, its emails as resolved, and the group's members. */
+export function groupMembersStateOf(
+  decl: GroupMembersDeclaration,
+  resolved: Record<string, number>,
+  memberIds: readonly number[],
+  managed: { groupManaged?: true } = {},
+): GroupMembersState {
+  return groupMembersStateSchema.parse({
+    groupId: decl.groupId,
+    userIds: decl.userIds,
+    emails: decl.emails,
+    resolvedEmails: resolved,
+    memberIds: [...memberIds],
+    deletionPolicy: decl.deletionPolicy,
+    ...managed,
+  });
+}
+
+/** A DomoGroupMembership's state once the user is in the group. */
+export function membershipStateOf(
+  decl: GroupMembershipDeclaration,
+  userId: number,
+  managed: { groupManaged?: true } = {},
+): GroupMembershipState {
+  return {
+    groupId: decl.groupId,
+    userId,
+    ...(decl.email ? { email: decl.email } : {}),
+    deletionPolicy: decl.deletionPolicy,
+    ...managed,
+  };
+}
 
 /**
  * Thrown when Domo holds the object but a follow-up step failed: the engine records the id

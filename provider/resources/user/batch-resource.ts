@@ -2,8 +2,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { DomoDynamicResource } from "../dynamic-resource";
 import type { DomoUserArgs } from "./resource";
 
-/** The DomoUserBatch type token. Changing it would replace every batch in every stack: never do. */
-export const domoUserBatchType = "pulumi-nodejs:dynamic/domo:UserBatch";
+// The type token lives apart (resource-type.ts), so tools that read state need not load @pulumi/pulumi.
+export { domoUserBatchType } from "./resource-type";
 
 /** One user's state as a batch keeps it (slim: what per-user convergence needs). */
 export interface BatchUserState {

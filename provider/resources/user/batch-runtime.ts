@@ -272,8 +272,11 @@ export class UserBatchRuntime {
       },
       { quiet: true },
     );
-    const rest = withoutUsers(props);
-    return { id, props: { ...rest, ...usersOutputs(users) }, inputs: { ...rest, users: sorted(inputs) } };
+    return {
+      id,
+      props: batchOutputs(props, users),
+      inputs: { ...withoutUsers(props), users: sorted(inputs) },
+    };
   }
 
   /** Creates, updates and deletes the users that differ; throws a partial result if any fails. */
@@ -329,7 +332,7 @@ export class UserBatchRuntime {
     // Deletes last, after this batch's creates claimed their accounts (the engine does the same
     // with the deletes of removed resources).
     await this.run(id, deletes, apply, { tally });
-    const outs: PropertyMap = { ...withoutUsers(news), ...usersOutputs(next) };
+    const outs = batchOutputs(news, next);
     if (reasons.length > 0 || owners.length > 0) {
       const properties = { ...outs };
       if (news.__provider !== undefined) properties.__provider = news.__provider;
@@ -425,11 +428,21 @@ function usersOutputs(states: Record<string, unknown>): PropertyMap {
   return { users, userIds };
 }
 
+/**
+ * A batch's outputs: its other properties (`batch`) and its users' slim states, keyed by
+ * normalised email, with their ids apart. What create, update and read record, and what
+ * `pulumi-domo recover` records for a batch a killed run left pending.
+ */
+export function batchOutputs(props: PropertyMap, states: Record<string, unknown>): PropertyMap {
+  return { ...withoutUsers(props), ...usersOutputs(states) };
+}
+
 function sorted(map: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function batchId(inputs: PropertyMap): string {
+/** A batch's id: its name (the `batch` input). */
+export function batchId(inputs: PropertyMap): string {
   return typeof inputs.batch === "string" && inputs.batch.length > 0 ? inputs.batch : "domo-user-batch";
 }
 

@@ -3,3 +3,6 @@
  * need not load @pulumi/pulumi. Changing it would replace every user in every stack: never do.
  */
 export const domoUserType = "pulumi-nodejs:dynamic/domo:User";
+
+/** The DomoUserBatch type token (bulk mode), for the same reason; never change it either. */
+export const domoUserBatchType = "pulumi-nodejs:dynamic/domo:UserBatch";

@@ -20,7 +20,7 @@ import {
   writeBody,
 } from "../../model";
 import { resetSharedRun, sharedRun } from "../../runtime/run";
-import { type Claim, type DirectoryDeclaration, UserLedger } from "../../runtime/user-ledger";
+import { type Claim, UserLedger } from "../../runtime/user-ledger";
 import {
   type CheckResult,
   type CreateResult,
@@ -365,7 +365,8 @@ function emailMismatch(
 
 /**
  * The create conflict, with the ways out in the order they are likely: a renamed resource
- * (aliases keep the account), an interrupted run (recover), then a deliberate takeover.
+ * (aliases keep the account), an interrupted run (recover), then a deliberate takeover, said
+ * for a users file (an entry's `id:`) and for a program (adoptExisting, importId) alike.
  */
 function existsError(email: string, id: number): DomoError {
   return new DomoError({
@@ -374,8 +375,8 @@ function existsError(email: string, id: number): DomoError {
     message:
       `A Domo user with email ${email} already exists (id ${id}), so it was not created again. ` +
       `If you renamed this resource, keep managing the account under the new name with the aliases resource option ({ aliases: [{ name: "<old name>" }] }). ` +
-      "If an interrupted `pulumi up` created it, run `pulumi-domo recover` to bring it into the stack. " +
-      `To take over an account created outside Pulumi, set adoptExisting: true (or importId: "${id}")`,
+      "If an interrupted `pulumi up` created it, run `npx pulumi-domo recover --stack <stack>` to bring what that run created into the stack, then `pulumi up` again. " +
+      `To take the account over instead (also once recover has nothing left to do): in a users file, add \`id: ${id}\` to its entry; in a program, set adoptExisting: true (or importId: "${id}") on the DomoUser`,
   });
 }
 
