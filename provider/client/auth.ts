@@ -1,11 +1,8 @@
+import { type AttemptDeps, attemptDeps, attemptRequest, type HttpDeps } from "./attempt";
 import type { ClientSettings } from "./config";
 import { DomoError } from "./errors";
-import { defaultFetch, type FetchLike } from "./fetch";
-import type { RequestLimiter } from "./limiter";
-import type { DebugLog, Redactor } from "./log";
-import { clockFrom, type RetryClock, type RetryPolicy, RetryRun, retryPolicy, sleep } from "./retry";
+import { type RetryClock, type RetryPolicy, RetryRun, retryPolicy, sleep } from "./retry";
 import { tokenResponseSchema } from "./schemas";
-import { errorFromResponse } from "./transport";
 
 /** Renew this long before the token's stated expiry, so no call carries a token that dies in flight. */
 const refreshMarginMs = 60_000;
@@ -28,25 +25,16 @@ export interface TokenInfo {
 export class TokenManager {
   private cached: CachedToken | undefined;
   private inFlight: Promise<CachedToken> | undefined;
-  private readonly fetchImpl: FetchLike;
+  private readonly http: AttemptDeps;
   private readonly clock: RetryClock;
   private readonly policy: RetryPolicy;
 
   constructor(
     private readonly settings: ClientSettings,
-    private readonly deps: {
-      limiter: RequestLimiter;
-      log: DebugLog;
-      redactor: Redactor;
-      fetch?: FetchLike;
-      now?: () => number;
-      random?: () => number;
-      /** Defaults to the policy built from the settings. */
-      retry?: RetryPolicy;
-    },
+    private readonly deps: HttpDeps,
   ) {
-    this.fetchImpl = deps.fetch ?? defaultFetch;
-    this.clock = clockFrom(deps);
+    this.http = attemptDeps(settings, deps);
+    this.clock = this.http.clock;
     this.policy = deps.retry ?? retryPolicy(settings);
     deps.redactor.add(settings.clientSecret);
   }
@@ -88,60 +76,45 @@ export class TokenManager {
     const run = new RetryRun(this.policy, this.clock);
     for (;;) {
       run.attempted();
-      const release = await this.deps.limiter.acquire();
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), this.settings.timeoutMs);
-      let failure: DomoError;
-      let retryAfter: string | null = null;
-      try {
-        const response = await this.fetchImpl(`${this.settings.apiHost}${path}`, {
-          method: "POST",
-          headers: {
-            Authorization: `Basic ${basic}`,
-            "Content-Type": "application/x-www-form-urlencoded",
-            Accept: "application/json",
-          },
-          body,
-          signal: controller.signal,
-        });
-        const text = await response.text();
-        this.deps.log.write(`POST ${path} -> ${response.status}`);
-        if (response.ok) return this.accept(text);
-        if (response.status === 400 || response.status === 401) {
-          throw new DomoError({
-            kind: "auth",
-            status: response.status,
-            method: "POST",
-            path,
-            attempts: run.attempts,
-            message:
-              `Domo rejected the API client credentials (client id "${this.settings.clientId}", scope "${this.settings.scope}"). ` +
-              "Check domo:clientId and domo:clientSecret (or DOMO_CLIENT_ID / DOMO_CLIENT_SECRET) and that the client has the 'user' scope",
-          });
-        }
-        failure = errorFromResponse("POST", path, response.status, text, (t) => this.deps.redactor.redact(t));
-        retryAfter = response.headers.get("retry-after");
-      } catch (cause) {
-        if (cause instanceof DomoError) {
-          cause.attempts = run.attempts;
-          throw cause;
-        }
-        failure = new DomoError({
-          kind: controller.signal.aborted ? "timeout" : "network",
-          method: "POST",
-          path,
-          message: `Could not get a token from ${this.settings.apiHost}: ${(cause as { code?: string }).code ?? "connection failed"}`,
-        });
-      } finally {
-        clearTimeout(timer);
-        release();
-      }
+      const outcome = await attemptRequest(this.http, {
+        method: "POST",
+        path,
+        url: `${this.settings.apiHost}${path}`,
+        headers: {
+          Authorization: `Basic ${basic}`,
+          "Content-Type": "application/x-www-form-urlencoded",
+          Accept: "application/json",
+        },
+        body,
+        mayCommit: false,
+        parse: (text) => this.accept(text),
+        answered: (status) => `POST ${path} -> ${status}`,
+        lost: (lost) =>
+          `Could not get a token from ${this.settings.apiHost}: ${lost.code ?? "connection failed"}`,
+      });
+      if (outcome.ok) return outcome.value;
+      const status = outcome.answer?.status;
+      // At the token endpoint a 400 or 401 is about the credentials: say which ones. Like a token
+      // body without a token, it is an `auth` failure, which the policy never retries.
+      const failure = status === 400 || status === 401 ? this.rejected(path, status) : outcome.error;
       // Asking for a token again is always safe.
-      const verdict = run.next(failure, { idempotent: true, retryAfter });
+      const verdict = run.next(failure, { idempotent: true, retryAfter: outcome.answer?.retryAfter });
       if (!verdict.retry) throw verdict.error;
       this.deps.log.write(`POST ${path} failed (${failure.kind}); retrying in ${verdict.waitMs} ms`);
       await sleep(verdict.waitMs);
     }
+  }
+
+  private rejected(path: string, status: number): DomoError {
+    return new DomoError({
+      kind: "auth",
+      status,
+      method: "POST",
+      path,
+      message:
+        `Domo rejected the API client credentials (client id "${this.settings.clientId}", scope "${this.settings.scope}"). ` +
+        "Check domo:clientId and domo:clientSecret (or DOMO_CLIENT_ID / DOMO_CLIENT_SECRET) and that the client has the 'user' scope",
+    });
   }
 
   private accept(text: string): CachedToken {

@@ -1,11 +1,15 @@
 import type { z } from "zod";
+import {
+  type AttemptDeps,
+  type AttemptOutcome,
+  attemptDeps,
+  attemptRequest,
+  type HttpDeps,
+  type LostAnswer,
+} from "./attempt";
 import type { ClientSettings } from "./config";
-import { adviceFor, DomoError, kindForResponse } from "./errors";
-import { defaultFetch, type FetchLike, type FetchResponse } from "./fetch";
-import type { RequestLimiter } from "./limiter";
-import type { DebugLog, Redactor } from "./log";
-import { clockFrom, type RetryClock, type RetryPolicy, RetryRun, retryPolicy, sleep } from "./retry";
-import { gatewayErrorSchema } from "./schemas";
+import { adviceFor, DomoError } from "./errors";
+import { type RetryPolicy, RetryRun, retryPolicy, sleep } from "./retry";
 
 export type { FetchInit, FetchLike, FetchResponse } from "./fetch";
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
@@ -23,18 +27,9 @@ export interface RequestOptions<T> {
   idempotent?: boolean;
 }
 
-export interface TransportDeps {
-  limiter: RequestLimiter;
-  log: DebugLog;
-  /** Scrubs the secret and issued tokens from error messages (Domo may echo what it got). */
-  redactor: Redactor;
+export interface TransportDeps extends HttpDeps {
   /** Supplies a bearer token; `invalidate` drops a token the server rejected. */
   tokens: { token(): Promise<string>; invalidate(token: string): void };
-  fetch?: FetchLike;
-  random?: () => number;
-  now?: () => number;
-  /** Defaults to the policy built from the settings. */
-  retry?: RetryPolicy;
 }
 
 /**
@@ -42,16 +37,14 @@ export interface TransportDeps {
  * retries with polite backoff, one token refresh on 401, and errors as DomoError values.
  */
 export class Transport {
-  private readonly fetchImpl: FetchLike;
-  private readonly clock: RetryClock;
+  private readonly http: AttemptDeps;
   private readonly policy: RetryPolicy;
 
   constructor(
     private readonly settings: ClientSettings,
     private readonly deps: TransportDeps,
   ) {
-    this.fetchImpl = deps.fetch ?? defaultFetch;
-    this.clock = clockFrom(deps);
+    this.http = attemptDeps(settings, deps);
     this.policy = deps.retry ?? retryPolicy(settings);
   }
 
@@ -74,21 +67,22 @@ export class Transport {
     options: RequestOptions<T>,
   ): Promise<T> {
     const idempotent = options.idempotent ?? method !== "POST";
-    const run = new RetryRun(this.policy, this.clock);
+    const run = new RetryRun(this.policy, this.http.clock);
     const url = this.url(path, options.query);
     let refreshedAuth = false;
     for (;;) {
       const attempt = run.attempted();
-      const outcome = await this.attempt(method, path, url, options, attempt);
+      const token = await this.deps.tokens.token();
+      const outcome = await this.attempt(method, path, url, token, options, attempt);
       if (outcome.ok) return outcome.value as T;
-      const error = outcome.error;
-      if (error.kind === "auth" && outcome.token && !refreshedAuth) {
+      const { error, answer } = outcome;
+      if (error.kind === "auth" && answer !== undefined && !refreshedAuth) {
         // A token can expire or be revoked early: refresh once, then give up.
         refreshedAuth = true;
-        this.deps.tokens.invalidate(outcome.token);
+        this.deps.tokens.invalidate(token);
         continue;
       }
-      const verdict = run.next(error, { idempotent, retryAfter: outcome.retryAfter });
+      const verdict = run.next(error, { idempotent, retryAfter: answer?.retryAfter });
       if (!verdict.retry) throw verdict.error;
       this.deps.log.write(
         `${method} ${path} attempt ${attempt} failed (${error.kind}); retrying in ${verdict.waitMs} ms`,
@@ -97,82 +91,43 @@ export class Transport {
     }
   }
 
-  private async attempt<T>(
+  private attempt<T>(
     method: HttpMethod,
     path: string,
     url: string,
+    token: string,
     options: RequestOptions<T>,
     attempt: number,
-  ): Promise<
-    | { ok: true; value: T | undefined }
-    | { ok: false; error: DomoError; retryAfter?: string | null; token?: string }
-  > {
-    const token = await this.deps.tokens.token();
-    const release = await this.deps.limiter.acquire();
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.settings.timeoutMs);
-    const started = this.clock.now();
-    try {
-      const headers: Record<string, string> = {
-        Authorization: `bearer ${token}`,
-        Accept: "application/json",
-      };
-      let body: string | undefined;
-      if (options.body !== undefined) {
-        headers["Content-Type"] = "application/json";
-        body = JSON.stringify(options.body);
-      }
-      let response: FetchResponse;
-      try {
-        response = await this.fetchImpl(url, { method, headers, body, signal: controller.signal });
-      } catch (cause) {
-        const timedOut = controller.signal.aborted;
-        const refused = (cause as { code?: string }).code === "ECONNREFUSED";
-        this.deps.log.write(
-          `${method} ${path} attempt ${attempt}: ${timedOut ? "timeout" : "network error"}`,
-        );
-        return {
-          ok: false,
-          error: new DomoError({
-            kind: timedOut ? "timeout" : "network",
-            method,
-            path,
-            maybeCommitted: !refused && method !== "GET",
-            message: timedOut
-              ? `Domo did not answer within ${this.settings.timeoutMs} ms. ${adviceFor("timeout")}`
-              : `Could not reach Domo at ${this.settings.apiHost}: ${describeNetworkError(cause)}. ${adviceFor("network")}`,
-          }),
-        };
-      }
-      const text = await response.text();
-      this.deps.log.write(
-        `${method} ${path} -> ${response.status} in ${this.clock.now() - started} ms (attempt ${attempt})`,
-      );
-      if (response.ok) {
-        if (!options.schema) return { ok: true, value: undefined };
-        return { ok: true, value: this.parseBody(method, path, response.status, text, options.schema) };
-      }
-      const error = errorFromResponse(method, path, response.status, text, (t) =>
-        this.deps.redactor.redact(t),
-      );
-      return { ok: false, error, token, retryAfter: response.headers.get("retry-after") };
-    } catch (cause) {
-      // Reading the body can fail when the connection drops mid-response.
-      if (cause instanceof DomoError) return { ok: false, error: cause };
-      return {
-        ok: false,
-        error: new DomoError({
-          kind: controller.signal.aborted ? "timeout" : "network",
-          method,
-          path,
-          maybeCommitted: method !== "GET",
-          message: `The connection to Domo broke while reading the response: ${describeNetworkError(cause)}.`,
-        }),
-      };
-    } finally {
-      clearTimeout(timer);
-      release();
+  ): Promise<AttemptOutcome<T | undefined>> {
+    const headers: Record<string, string> = { Authorization: `bearer ${token}`, Accept: "application/json" };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(options.body);
     }
+    const { schema } = options;
+    return attemptRequest(this.http, {
+      method,
+      path,
+      url,
+      headers,
+      body,
+      mayCommit: method !== "GET",
+      parse: (text, status) => (schema ? this.parseBody(method, path, status, text, schema) : undefined),
+      answered: (status, ms) => `${method} ${path} -> ${status} in ${ms} ms (attempt ${attempt})`,
+      unanswered: (kind) =>
+        `${method} ${path} attempt ${attempt}: ${kind === "timeout" ? "timeout" : "network error"}`,
+      lost: (lost) => this.lostMessage(lost),
+    });
+  }
+
+  private lostMessage(lost: LostAnswer): string {
+    if (lost.stage === "response") {
+      return `The connection to Domo broke while reading the response: ${lost.detail}.`;
+    }
+    return lost.kind === "timeout"
+      ? `Domo did not answer within ${this.settings.timeoutMs} ms. ${adviceFor("timeout")}`
+      : `Could not reach Domo at ${this.settings.apiHost}: ${lost.detail}. ${adviceFor("network")}`;
   }
 
   private parseBody<T>(method: string, path: string, status: number, text: string, schema: z.ZodType<T>): T {
@@ -209,43 +164,4 @@ export class Transport {
     }
     return url.toString();
   }
-}
-
-/**
- * `redact` runs before Domo's message is shortened: shortening first could cut an echoed secret
- * or token into a prefix the redactor no longer recognises.
- */
-export function errorFromResponse(
-  method: string,
-  path: string,
-  status: number,
-  text: string,
-  redact: (s: string) => string = (s) => s,
-): DomoError {
-  let detail: string | undefined;
-  let toe: string | undefined;
-  // What the body says, to tell a rate limit answered as 403 from a permission error: the
-  // message and error fields of Domo's JSON, or else the raw text (a proxy's page, say).
-  let says = text.slice(0, 1000);
-  try {
-    const parsed = gatewayErrorSchema.safeParse(JSON.parse(text));
-    if (parsed.success) {
-      const { message, error_description, statusReason, error } = parsed.data;
-      detail = message ?? error_description ?? statusReason ?? error;
-      toe = parsed.data.toe;
-      says = [message, error, error_description].filter((s) => s !== undefined).join(" ");
-    }
-  } catch {
-    // Not JSON (a proxy's HTML page, say): the status and the raw text must do.
-  }
-  const kind = kindForResponse(status, says);
-  const shown = detail === undefined ? "" : redact(detail).slice(0, 300);
-  const said = shown ? `Domo said: ${shown}${/[.!?]$/.test(shown) ? "" : "."} ` : "";
-  return new DomoError({ kind, status, method, path, toe, message: `${said}${adviceFor(kind)}` });
-}
-
-function describeNetworkError(cause: unknown): string {
-  const code = (cause as { code?: string }).code;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return code ? `${code}` : message.slice(0, 200);
 }

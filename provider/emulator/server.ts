@@ -21,12 +21,9 @@ import {
 import { TokenBucket } from "./ratelimit";
 import { GroupsRoutes } from "./routes/groups";
 import { handleToken } from "./routes/oauth";
-import { type UsersRequest, UsersRoutes } from "./routes/users";
-import { matchRoute, type RouteKey, type RouteMatch } from "./routing";
+import { UsersRoutes } from "./routes/users";
+import { matchRoute, type RouteApis, type RouteMatch } from "./routing";
 import { UserStore } from "./store";
-
-/** The routes behind a bearer token with the `user` scope: users and groups. */
-type UserRouteKey = Exclude<RouteKey, "GET /oauth/token" | "POST /oauth/token">;
 
 export interface RunningEmulator {
   /** Base URL, e.g. "http://127.0.0.1:41234"; use it as the Domo API host. */
@@ -120,24 +117,9 @@ export async function startEmulator(input: EmulatorOptionsInput = {}): Promise<R
     expireTokens: () => tokens.expireAll(),
   };
 
-  /** The Users and Groups APIs, by route key (the token routes answer before any token is checked). */
-  const userRoutes: Record<UserRouteKey, (request: UsersRequest) => ApiResponse | Promise<ApiResponse>> = {
-    "POST /v1/users": (r) => users.create(r),
-    "GET /v1/users": (r) => users.list(r),
-    "GET /v1/users/{id}": (r) => users.get(r),
-    "PUT /v1/users/{id}": (r) => users.update(r),
-    "DELETE /v1/users/{id}": (r) => users.remove(r),
-    "POST /v1/users/bulk/emails": (r) => users.bulkEmails(r),
-    "POST /v1/groups": (r) => groups.create(r),
-    "GET /v1/groups": (r) => groups.list(r),
-    "GET /v1/groups/{id}": (r) => groups.get(r),
-    "PUT /v1/groups/{id}": (r) => groups.update(r),
-    "DELETE /v1/groups/{id}": (r) => groups.remove(r),
-    "GET /v1/groups/{id}/users": (r) => groups.listUsers(r),
-    "PUT /v1/groups/{id}/users/{userId}": (r) => groups.addUser(r),
-    "DELETE /v1/groups/{id}/users/{userId}": (r) => groups.removeUser(r),
-  };
+  const apis: RouteApis = { users, groups, token: (request) => handleToken({ store, tokens }, request) };
 
+  /** Serves a matched route: its table row says whether a bearer token must come first. */
   async function route(
     match: Extract<RouteMatch, { kind: "route" }>,
     req: IncomingMessage,
@@ -145,23 +127,18 @@ export async function startEmulator(input: EmulatorOptionsInput = {}): Promise<R
     query: URLSearchParams,
     bearer: string | undefined,
   ): Promise<ApiResponse> {
-    if (match.key === "GET /oauth/token" || match.key === "POST /oauth/token") {
-      return handleToken(
-        { store, tokens },
-        {
-          method: match.key === "GET /oauth/token" ? "GET" : "POST",
-          query,
-          body,
-          authorization: req.headers.authorization,
-        },
-      );
+    let actingUserId: number | undefined;
+    if (match.route.auth === "user") {
+      const claims = tokens.verify(bearer);
+      if (!claims.scope.includes("user")) {
+        throw new ApiError(403, "The access token does not have the user scope");
+      }
+      actingUserId = claims.userId;
     }
-    const claims = tokens.verify(bearer);
-    if (!claims.scope.includes("user")) {
-      throw new ApiError(403, "The access token does not have the user scope");
-    }
-    const request = { id: match.id, userId: match.userId, actingUserId: claims.userId, query, body };
-    return userRoutes[match.key](request);
+    const { method } = match.route;
+    const authorization = req.headers.authorization;
+    const request = { method, id: match.id, userId: match.userId, actingUserId, query, body, authorization };
+    return match.route.handle(apis, request);
   }
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { kindForResponse, parseClientSettings } from "../../provider/client";
+import { errorFromResponse } from "../../provider/client/attempt";
 import { isRetryable, type RetryClock, retryDelay, retryPolicy } from "../../provider/client/retry";
-import { errorFromResponse } from "../../provider/client/transport";
 
 describe("retry policy", () => {
   const settings = parseClientSettings({

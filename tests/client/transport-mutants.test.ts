@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import sinon from "sinon";
 import { z } from "zod";
+import { errorFromResponse } from "../../provider/client/attempt";
 import { parseClientSettings } from "../../provider/client/config";
 import type { DomoError } from "../../provider/client/errors";
 import type { FetchInit, FetchResponse } from "../../provider/client/fetch";
 import type { RequestLimiter } from "../../provider/client/limiter";
 import { DebugLog, Redactor } from "../../provider/client/log";
-import { errorFromResponse, type HttpMethod, Transport } from "../../provider/client/transport";
+import { type HttpMethod, Transport } from "../../provider/client/transport";
 
 // The HTTP layer against a scripted fetch: no sockets, no real time.
 

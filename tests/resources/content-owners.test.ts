@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { DomoError } from "../../provider/client";
+import { errorFromResponse } from "../../provider/client/attempt";
 import { parseClientSettings } from "../../provider/client/config";
 import { isContentOwnerRefusal } from "../../provider/client/errors";
-import { errorFromResponse } from "../../provider/client/transport";
 import { type RunningEmulator, startEmulator } from "../../provider/emulator";
 import { PartialBatchError, UserBatchRuntime } from "../../provider/resources/user/batch-runtime";
 import { ContentOwnerError } from "../../provider/resources/user/content-owner";

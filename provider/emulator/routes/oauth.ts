@@ -10,7 +10,8 @@ export interface OAuthDeps {
 }
 
 export interface TokenRequest {
-  method: "GET" | "POST";
+  /** "POST" reads a form body as well as the query; any other method only the query. */
+  method: string;
   query: URLSearchParams;
   body: Buffer;
   authorization: string | undefined;
