@@ -8,6 +8,7 @@
  */
 import { exceedsGuard, type MassDeletionPolicy } from "./deletion-guard";
 import { groupNameKey } from "./group";
+import { parseDomoId } from "./ids";
 import { normaliseEmail } from "./user";
 
 /** One person as the guard records them: `email[ <id>][ ~<name hash>][ <former email>...]`. */
@@ -46,7 +47,8 @@ export function parseHeldLine(line: string): HeldPerson {
   const [email = "", ...rest] = line.trim().split(/\s+/);
   const person: HeldPerson = { email: normaliseEmail(email), formerEmails: [] };
   for (const part of rest) {
-    if (/^\d+$/.test(part)) person.id = Number(part);
+    const id = parseDomoId(part);
+    if (id !== undefined) person.id = id;
     else if (part.startsWith("~")) person.nameHash = part.slice(1);
     else if (part.startsWith("<")) person.formerEmails.push(part.slice(1));
   }

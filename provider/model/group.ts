@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { domoIdSchema } from "./ids";
 import { type ParseResult, parseInputs } from "./inputs";
 import { failOn, fieldsOf } from "./shapes";
 import { hasInvisible, quote, typeName } from "./text";
@@ -35,24 +36,8 @@ const groupName = z
   .refine((s) => s.length <= 255, "name is longer than 255 characters")
   .refine((s) => !hasInvisible(s), "name contains control or invisible characters; remove them");
 
-/** A Domo id (group or user): a positive whole number, or a string of digits (a resource's `id`). */
-function domoId(field: string, what: string) {
-  return z
-    .union([z.number(), z.string()], {
-      error: (iss) => `${field} must be ${what} (digits, e.g. 1234567890), got ${typeName(iss.input)}`,
-    })
-    .transform((value, ctx) => {
-      const digits = typeof value === "number" ? String(value) : value.trim();
-      if (!/^\d{1,16}$/.test(digits) || !Number.isSafeInteger(Number(digits)) || Number(digits) <= 0) {
-        ctx.addIssue({
-          code: "custom",
-          message: `${field} ${quote(value)} is not ${what}: use its numeric id (digits only, e.g. 1234567890)`,
-        });
-        return z.NEVER;
-      }
-      return Number(digits);
-    });
-}
+/** A Domo id field of a group resource (the one id rule: model/ids.ts). */
+const domoId = (field: string, what: string) => domoIdSchema(field, what);
 
 const memberEmail = z
   .string({ error: (iss) => `emails must hold strings, got ${typeName(iss.input)}` })

@@ -4,6 +4,7 @@
  */
 
 export * from "./group";
+export * from "./ids";
 export * from "./inputs";
 export * from "./text";
 export * from "./user";

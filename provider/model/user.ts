@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { domoIdSchema } from "./ids";
 import { type ParseResult, parseInputs, unknownValue } from "./inputs";
 import { hasInvisible, quote, typeName } from "./text";
 
@@ -139,22 +140,12 @@ export const userProfileShape = {
     .optional(),
 };
 
-/** A Domo user id, as a number or a string of digits; always a string once parsed. */
-const importIdSchema = z
-  .union([z.string(), z.number()], {
-    error: (iss) => `importId must be a Domo user id (digits, e.g. 1234567890), got ${typeName(iss.input)}`,
-  })
-  .transform((value, ctx) => {
-    const digits = typeof value === "number" ? String(value) : value.trim();
-    if (!/^\d{1,16}$/.test(digits) || !Number.isSafeInteger(Number(digits)) || Number(digits) <= 0) {
-      ctx.addIssue({
-        code: "custom",
-        message: `importId ${quote(value)} is not a Domo user id: use the account's numeric id (digits only, e.g. 1234567890), as shown by \`pulumi-domo export\``,
-      });
-      return z.NEVER;
-    }
-    return digits;
-  });
+/** A Domo user id, as a number or a string of digits; always a string once parsed (model/ids.ts). */
+const importIdSchema = domoIdSchema(
+  "importId",
+  "a Domo user id",
+  "use the account's numeric id (digits only, e.g. 1234567890), as shown by `pulumi-domo export`",
+).transform(String);
 
 /** Settings: properties that steer the provider and never reach Domo. */
 export const userSettingsShape = {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { groupProfileShape, groupSettingsShape, membershipModes } from "../model/group";
+import { parseDomoId } from "../model/ids";
 import { refineRoleChoice, type SystemRole, userDeclarationSchema } from "../model/user";
 
 /**
@@ -10,23 +11,25 @@ import { refineRoleChoice, type SystemRole, userDeclarationSchema } from "../mod
 
 const declared = userDeclarationSchema.shape;
 
-/** A Domo id (of a user or a group): digits in YAML or JSON, as a number or a string of digits. */
+/**
+ * A Domo id (of a user or a group) as a users file writes it: digits in YAML or JSON, a number
+ * or a string of digits. The rule is model/ids.ts's; the messages speak of the file's `id:`.
+ */
 function domoIdSchema(what: string) {
   return z
     .union([z.number(), z.string()], {
       error: (iss) => `id must be ${what} (a whole number such as 1234567890), got ${describe(iss.input)}`,
     })
     .transform((value, ctx) => {
-      const text = typeof value === "number" ? String(value) : value.trim();
-      const n = Number(text);
-      if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n <= 0) {
+      const id = parseDomoId(typeof value === "string" ? value.trim() : value);
+      if (id === undefined) {
         ctx.addIssue({
           code: "custom",
           message: `id must be ${what} (a positive whole number such as 1234567890), got ${JSON.stringify(value)}`,
         });
         return z.NEVER;
       }
-      return n;
+      return id;
     });
 }
 

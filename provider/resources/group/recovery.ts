@@ -1,6 +1,7 @@
 import {
   membershipId,
   type ParseResult,
+  parseDomoId,
   parseGroupInputs,
   parseGroupMembershipInputs,
   parseGroupMembersInputs,
@@ -44,7 +45,7 @@ const listHolding = (groupId: number): Holding => ({ kind: "memberList", key: St
 const pairHolding = (id: string): Holding => ({ kind: "membership", key: id });
 
 function numericId(id: string | undefined): number | undefined {
-  return id !== undefined && /^\d+$/.test(id) ? Number(id) : undefined;
+  return parseDomoId(id);
 }
 
 const invalid: Settlement = { kind: "leave", reason: "its recorded inputs do not validate" };

@@ -12,6 +12,7 @@ import {
   groupMembersStateSchema,
   groupSettingsOf,
   groupStateSchema,
+  parseDomoId,
   quote,
 } from "../../model";
 import type { PropertyMap } from "../user/runtime";
@@ -95,14 +96,15 @@ export function parseState<T>(schema: z.ZodType<T>, props: PropertyMap, kind: st
 }
 
 export function parseNumericId(id: string, what: string): number {
-  if (!/^\d+$/.test(id)) {
+  const parsed = parseDomoId(id);
+  if (parsed === undefined) {
     throw new DomoError({
       kind: "invalid_state",
       field: "id",
       message: `${quote(id)} is not a ${what} id (expected digits, e.g. 1234567890)`,
     });
   }
-  return Number(id);
+  return parsed;
 }
 
 export function outputs(state: object, inputs?: PropertyMap): PropertyMap {

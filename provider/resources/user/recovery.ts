@@ -5,6 +5,7 @@ import {
   definedOnly,
   normaliseEmail,
   omitDefaultSettings,
+  parseDomoId,
   parseUserInputs,
   sameEmail,
   type UserDeclaration,
@@ -69,7 +70,10 @@ export const userRecovery: KindRecovery = {
   type: domoUserType,
   noun: "DomoUser",
   unit: "user account",
-  holdings: (r) => (r.id !== undefined && /^\d+$/.test(r.id) ? [userHolding(Number(r.id))] : []),
+  holdings: (r) => {
+    const id = parseDomoId(r.id);
+    return id === undefined ? [] : [userHolding(id)];
+  },
   reads: (op) => (op.type === "creating" ? usersRead : noReads),
   settle(op: PendingOperation, ctx: RecoveryContext): Settlement {
     const r = op.resource;

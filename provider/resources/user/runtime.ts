@@ -7,6 +7,7 @@ import {
   definedOnly,
   normaliseEmail,
   omitDefaultSettings,
+  parseDomoId,
   parseUserInputs,
   quote,
   sameEmail,
@@ -425,14 +426,15 @@ function importBaseline(inputs: PropertyMap): UserState {
 }
 
 function parseId(id: string): number {
-  if (!/^\d+$/.test(id)) {
+  const parsed = parseDomoId(id);
+  if (parsed === undefined) {
     throw new DomoError({
       kind: "invalid_state",
       field: "id",
       message: `${quote(id)} is not a Domo user id (expected digits, e.g. 1234567890)`,
     });
   }
-  return Number(id);
+  return parsed;
 }
 
 /**
