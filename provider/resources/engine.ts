@@ -1,38 +1,25 @@
 import { DomoError } from "../client/errors";
 import { type CheckFailure, hasInvisible, type ParseResult } from "../model";
+import type { EngineHandler, PropertyMap } from "../runtime/kind";
+
+// The shapes every kind exchanges with a transport are the runtime's kind contract.
+export type {
+  CheckResult,
+  CreateResult,
+  DiffResult,
+  EngineHandler,
+  PropertyMap,
+  ReadResult,
+  ResourceKind,
+  UpdateResult,
+} from "../runtime/kind";
+export { inPlace } from "../runtime/kind";
 
 /**
  * What every dynamic resource of this package shares with the Pulumi engine: the shapes it
  * exchanges (kept free of `any`), the in-place diff answer, the declaration-at-apply rule, and
  * the factory of the objects Pulumi serializes into `__provider`.
  */
-export type PropertyMap = Record<string, unknown>;
-export interface CheckResult {
-  inputs?: PropertyMap;
-  failures?: CheckFailure[];
-}
-export interface DiffResult {
-  changes: boolean;
-  replaces: string[];
-  deleteBeforeReplace: boolean;
-}
-export interface CreateResult {
-  id: string;
-  outs: PropertyMap;
-}
-export interface ReadResult {
-  id?: string;
-  props?: PropertyMap;
-  inputs?: PropertyMap;
-}
-export interface UpdateResult {
-  outs: PropertyMap;
-}
-
-/** Nothing here is ever replaced: Domo changes every field in place. */
-export function inPlace(changes: boolean): DiffResult {
-  return { changes, replaces: [], deleteBeforeReplace: false };
-}
 
 /** The declaration at apply: every value known and valid, or an invalid_input error. */
 export function declared<T>(result: ParseResult<T>): T {
@@ -51,16 +38,6 @@ export function declared<T>(result: ParseResult<T>): T {
     });
   }
   return result.value;
-}
-
-/** What a provider object delegates each engine call to. */
-export interface EngineHandler {
-  check(olds: PropertyMap, news: PropertyMap): Promise<CheckResult>;
-  diff(id: string, olds: PropertyMap, news: PropertyMap): Promise<DiffResult>;
-  create(inputs: PropertyMap): Promise<CreateResult>;
-  read(id: string, props: PropertyMap): Promise<ReadResult>;
-  update(id: string, olds: PropertyMap, news: PropertyMap): Promise<UpdateResult>;
-  delete(id: string, props: PropertyMap): Promise<void>;
 }
 
 export type { ConfigGet } from "../runtime/run";

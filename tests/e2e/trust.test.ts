@@ -162,7 +162,8 @@ describe("trust: ordinary mistakes never delete, hijack or orphan an account (re
         `Refusing to take over Domo user ${bystander.id}: it is the account of mary@example\\.com, not katherine@example\\.com`,
       ),
     );
-    assert.match(up.stdout + up.stderr, /allowEmailChange: true/);
+    // The message names the explicit statement: the account's email among the person's former ones.
+    assert.match(up.stdout + up.stderr, /add formerEmails: \[mary@example\.com\]/);
     assert.equal(f.writes(), 0);
     assert.equal(f.emu.store.getUser(bystander.id)?.email, "mary@example.com");
     assert.equal(f.emu.store.getUser(bystander.id)?.name, "Mary Jackson");
@@ -175,7 +176,7 @@ describe("trust: ordinary mistakes never delete, hijack or orphan an account (re
         name: "Katherine Johnson",
         role: "Editor",
         importId: String(bystander.id),
-        allowEmailChange: true,
+        formerEmails: ["mary@example.com"],
       },
     ]);
     await f.stack.up();

@@ -10,8 +10,17 @@ import {
   parseHeldLine,
   refuseGroupDeletions,
 } from "../../model/directory-identity";
+import type { ResourceKind } from "../../runtime/kind";
 import { sharedRun } from "../../runtime/run";
-import type { CheckResult, CreateResult, DiffResult, PropertyMap, UpdateResult } from "../user/runtime";
+import type {
+  CheckResult,
+  CreateResult,
+  DiffResult,
+  PropertyMap,
+  ReadResult,
+  UpdateResult,
+} from "../user/runtime";
+import { deletionGuardType } from "./resource-type";
 
 /**
  * The provider of a directory's deletion guard: a resource that remembers which accounts the
@@ -27,6 +36,18 @@ import type { CheckResult, CreateResult, DiffResult, PropertyMap, UpdateResult }
  * (`__provider` is one `require` of this file); the run's ledger is runtime/run.ts's.
  */
 const deletionGuardProvider = {
+  type: deletionGuardType,
+  /** The guard's state is its inputs: what the directory declared in its last run. */
+  parseState(props: PropertyMap): PropertyMap {
+    return props;
+  },
+  /** One guard per directory: its id is a constant. */
+  parseId(id: string): string {
+    return id;
+  },
+  outputs(state: PropertyMap): PropertyMap {
+    return state;
+  },
   /**
    * Tells the process's user ledger what the directory declares in this run (so no resource
    * of the run deletes those accounts, whichever resource held them before), which accounts
@@ -115,8 +136,16 @@ const deletionGuardProvider = {
   async update(_id: string, _olds: PropertyMap, news: PropertyMap): Promise<UpdateResult> {
     return { outs: news };
   },
+  /** Refresh: nothing in Domo to read; the guard's record stays as it is. */
+  async read(id: string, props: PropertyMap): Promise<ReadResult> {
+    return { id, props };
+  },
   async delete(): Promise<void> {},
 };
+
+// The guard is a resource kind like any other (checked here, without widening the object).
+const _contract: ResourceKind<PropertyMap> = deletionGuardProvider;
+void _contract;
 
 /** An email change as the run's ledger hears it: the account's possible earlier emails too. */
 type RememberedChange =

@@ -1,3 +1,5 @@
+import { dynamicType } from "../type-tokens";
+
 /**
  * The directory's type tokens, apart from the component so tools that read state (recover)
  * need not load @pulumi/pulumi. Changing one changes URNs in every stack: never do.
@@ -7,4 +9,4 @@
 export const domoUserDirectoryType = "domo:index:UserDirectory";
 
 /** A directory's deletion guard (see deletion-guard-provider.ts). */
-export const deletionGuardType = "pulumi-nodejs:dynamic/domo:DirectoryDeletionGuard";
+export const deletionGuardType = dynamicType("DirectoryDeletionGuard");

@@ -10,10 +10,12 @@ import {
   sameGroupName,
 } from "../../model";
 import { claimVerb } from "../../runtime/group-claims";
+import type { ResourceKind } from "../../runtime/kind";
 import { inPlace, takeoverById } from "../engine";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
 import { checked, declared, GroupResourceHandler } from "./context";
 import { diffGroup } from "./diff";
+import { domoGroupType } from "./resource-type";
 import { groupStateOf, outputs, PartialGroupError, parseNumericId, parseState } from "./state";
 
 const stateOf = groupStateOf;
@@ -21,7 +23,21 @@ const stateOf = groupStateOf;
 const groupState = (props: PropertyMap) => parseState(groupStateSchema, props, "DomoGroup");
 
 /** DomoGroup: a Domo group, renamed in place (never replaced), deleted or retained when removed. */
-export class GroupHandler extends GroupResourceHandler {
+export class GroupHandler extends GroupResourceHandler implements ResourceKind<GroupState> {
+  readonly type = domoGroupType;
+
+  parseState(props: PropertyMap): GroupState {
+    return groupState(props);
+  }
+
+  parseId(id: string): number {
+    return parseNumericId(id, "Domo group");
+  }
+
+  outputs(state: GroupState): PropertyMap {
+    return outputs(state);
+  }
+
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
     return checked(parseGroupInputs(news), news);
   }

@@ -6,9 +6,11 @@ import {
   parseGroupMembersInputs,
 } from "../../model";
 import { claimVerb } from "../../runtime/group-claims";
+import type { ResourceKind } from "../../runtime/kind";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
 import { checked, declared, GroupResourceHandler, resolveEmails } from "./context";
 import { declaredMemberIds, diffMembers, planMembers } from "./diff";
+import { domoGroupMembersType } from "./resource-type";
 import { groupMembersStateOf, outputs, PartialGroupError, parseNumericId, parseState } from "./state";
 
 const membersState = (props: PropertyMap) => parseState(groupMembersStateSchema, props, "DomoGroupMembers");
@@ -18,7 +20,22 @@ const membersState = (props: PropertyMap) => parseState(groupMembersStateSchema,
  * members and removes everyone else; refresh reads the group's members through one shared
  * listing, so a member added or removed in Domo shows as drift and the next `up` corrects it.
  */
-export class GroupMembersHandler extends GroupResourceHandler {
+export class GroupMembersHandler extends GroupResourceHandler implements ResourceKind<GroupMembersState> {
+  readonly type = domoGroupMembersType;
+
+  parseState(props: PropertyMap): GroupMembersState {
+    return membersState(props);
+  }
+
+  /** The id is the group's. */
+  parseId(id: string): number {
+    return parseNumericId(id, "Domo group");
+  }
+
+  outputs(state: GroupMembersState): PropertyMap {
+    return outputs(state);
+  }
+
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
     return this.checkedInMode(checked(parseGroupMembersInputs(news), news), "authoritative");
   }

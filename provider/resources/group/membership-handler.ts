@@ -7,9 +7,11 @@ import {
   parseMembershipId,
 } from "../../model";
 import { claimVerb } from "../../runtime/group-claims";
+import type { ResourceKind } from "../../runtime/kind";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
 import { checked, declared, GroupResourceHandler, resolveEmails } from "./context";
 import { diffMembership } from "./diff";
+import { domoGroupMembershipType } from "./resource-type";
 import { membershipStateOf, outputs, parseState } from "./state";
 
 const membershipState = (props: PropertyMap) =>
@@ -31,7 +33,25 @@ function parsePair(id: string): { groupId: number; userId: number } {
  * DomoGroupMembership: one user in one group (additive); other members are left alone. Its id
  * is `<groupId>|<userId>`.
  */
-export class GroupMembershipHandler extends GroupResourceHandler {
+export class GroupMembershipHandler
+  extends GroupResourceHandler
+  implements ResourceKind<GroupMembershipState>
+{
+  readonly type = domoGroupMembershipType;
+
+  parseState(props: PropertyMap): GroupMembershipState {
+    return membershipState(props);
+  }
+
+  /** `<groupId>|<userId>`. */
+  parseId(id: string): { groupId: number; userId: number } {
+    return parsePair(id);
+  }
+
+  outputs(state: GroupMembershipState): PropertyMap {
+    return outputs(state);
+  }
+
   /** Groups whose memberships were left to the group's own delete in this run (one notice each). */
   private readonly leftToGroup = new Set<number>();
 

@@ -15,6 +15,7 @@ import {
   parseDomoId,
   quote,
 } from "../../model";
+import type { PartialFailure } from "../../runtime/kind";
 import type { PropertyMap } from "../user/runtime";
 
 // Reading a group resource's state and building it, for every handler and for `pulumi-domo
@@ -69,7 +70,7 @@ export function membershipStateOf(
  * Thrown when Domo holds the object but a follow-up step failed: the engine records the id
  * and properties instead of forgetting it (a "partial failure").
  */
-export class PartialGroupError extends Error {
+export class PartialGroupError extends Error implements PartialFailure {
   readonly reasons: string[];
   constructor(
     readonly id: string,

@@ -1,5 +1,6 @@
 import { DomoError } from "../../client/errors";
 import { normaliseEmail, omitDefaultSettings, readOnlyShape, unknownValue } from "../../model";
+import type { PartialFailure, ResourceKind } from "../../runtime/kind";
 import { inPlace } from "../engine";
 import {
   ContentOwnerError,
@@ -7,6 +8,7 @@ import {
   type DeleteOutcome,
   type RefusedOwner,
 } from "./content-owner";
+import { domoUserBatchType } from "./resource-type";
 import {
   type CheckResult,
   type CreateResult,
@@ -24,7 +26,7 @@ import {
  * `properties` (every user that did converge, and every user as it was before for those that
  * did not) instead of losing them, so the next `up` continues where this one stopped.
  */
-export class PartialBatchError extends Error {
+export class PartialBatchError extends Error implements PartialFailure {
   /**
    * One line per failed user, and one for all the users Domo refused to delete (who, why, the
    * ways out): what the engine shows of a partial failure.
@@ -130,11 +132,26 @@ type Work =
  * changed user), `batch` (the resource's name, its id). Outputs: `users`, each slim state
  * keyed the same way, and `batch`.
  */
-export class UserBatchRuntime {
+export class UserBatchRuntime implements ResourceKind<Record<string, PropertyMap>> {
+  readonly type = domoUserBatchType;
   constructor(
     private readonly users: UserProviderRuntime,
     private readonly options: BatchOptions = {},
   ) {}
+
+  /** A batch's state: its users' slim states, keyed by normalised email. */
+  parseState(props: PropertyMap): Record<string, PropertyMap> {
+    return stateMap(props);
+  }
+
+  /** A batch's id is its resource name (it holds many Domo ids). */
+  parseId(id: string): string {
+    return id;
+  }
+
+  outputs(state: Record<string, PropertyMap>): PropertyMap {
+    return usersOutputs(state);
+  }
 
   async check(olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
     const declared = news.users;

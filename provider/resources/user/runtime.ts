@@ -20,6 +20,7 @@ import {
   userStateSchema,
   writeBody,
 } from "../../model";
+import type { PartialFailure, ResourceKind } from "../../runtime/kind";
 import { resetSharedRun, sharedRun } from "../../runtime/run";
 import { type Claim, UserLedger } from "../../runtime/user-ledger";
 import {
@@ -36,6 +37,7 @@ import {
 } from "../engine";
 import { ContentOwnerError, type DeleteOutcome } from "./content-owner";
 import { diffUser } from "./diff";
+import { domoUserType } from "./resource-type";
 import { stateFrom } from "./state-build";
 
 // The engine's shapes, for modules that import them from here.
@@ -45,7 +47,7 @@ export type * from "../engine";
  * Thrown when Domo holds the account but a follow-up step failed: the engine records the id
  * and properties instead of forgetting the account (a "partial failure").
  */
-export class PartialCreateError extends Error {
+export class PartialCreateError extends Error implements PartialFailure {
   readonly reasons: string[];
   constructor(
     readonly id: string,
@@ -76,7 +78,8 @@ export interface RuntimeOptions extends DomoClientOptions {
  * every resource shares one client (token, limiter, listing cache), one admin-change lock, and
  * one record of which accounts the program's resources hold.
  */
-export class UserProviderRuntime {
+export class UserProviderRuntime implements ResourceKind<UserState> {
+  readonly type = domoUserType;
   private clientInstance: DomoClient | undefined;
   readonly ledger: UserLedger;
   private get claims(): Map<number, Claim> {
@@ -97,6 +100,18 @@ export class UserProviderRuntime {
     if (this.options.client) return this.options.client();
     if (!this.clientInstance) this.clientInstance = new DomoClient(this.settings(), this.options);
     return this.clientInstance;
+  }
+
+  parseState(props: PropertyMap): UserState {
+    return parseState(props);
+  }
+
+  parseId(id: string): number {
+    return parseId(id);
+  }
+
+  outputs(state: UserState): PropertyMap {
+    return stateOutputs(state);
   }
 
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
