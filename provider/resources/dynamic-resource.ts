@@ -3,6 +3,16 @@ import * as pulumi from "@pulumi/pulumi";
 
 export { type DynamicKind, dynamicKinds, dynamicType } from "./type-tokens";
 
+/** A state's known keys (its schema is loose: the index signature is not an output). */
+type Known<T> = { [K in keyof T as string extends K ? never : K]-?: T[K] };
+/**
+ * A resource's outputs, typed from its state schema: the model is their one source. `Except`
+ * names outputs the resource class types itself (say, from its id, or a setting's default).
+ */
+export type OutputsOf<T, Except extends keyof Known<T> = never> = {
+  readonly [K in Exclude<keyof Known<T>, Except>]: pulumi.Output<Known<T>[K]>;
+};
+
 import { type DynamicKind, dynamicKinds, dynamicType } from "./type-tokens";
 
 /**

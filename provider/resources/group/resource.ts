@@ -10,16 +10,11 @@ import {
   groupOutputKeys,
 } from "../../model";
 
-import { DomoDynamicResource } from "../dynamic-resource";
+import { DomoDynamicResource, type OutputsOf } from "../dynamic-resource";
 
 export { domoGroupMembershipType, domoGroupMembersType, domoGroupType } from "./resource-type";
 
 type Inputs<T> = { [K in keyof T]?: pulumi.Input<NonNullable<T[K]>> };
-
-/** A state's known keys (its schema is loose: the index signature is not an output). */
-type Known<T> = { [K in keyof T as string extends K ? never : K]-?: T[K] };
-/** A resource's outputs, typed from its state schema: the model is their one source. */
-type OutputsOf<T> = { readonly [K in keyof Known<T>]: pulumi.Output<Known<T>[K]> };
 
 /** A Domo id as a resource passes it: a DomoGroup's or DomoUser's `id` (string) or numeric output. */
 export type DomoIdInput = pulumi.Input<number | string>;

@@ -2,13 +2,17 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import {
   normaliseEmail,
+  type StoredSettings,
   type SystemRole,
   type UserDeclarationInput,
+  type UserState,
   userOutputKeys,
   userSettingsShape,
 } from "../../model";
 
-import { DomoDynamicResource } from "../dynamic-resource";
+type StoredSettingField = keyof StoredSettings;
+
+import { DomoDynamicResource, type OutputsOf } from "../dynamic-resource";
 
 /** Inputs of a DomoUser: every field may come from another resource's output. */
 export type DomoUserArgs = {
@@ -56,30 +60,15 @@ function claimEmail(resourceName: string, email: string): void {
  * A Domo user account, converged to its declaration by `pulumi up`: created (or adopted),
  * updated in place, and deleted (or retained) when removed from the program.
  */
+export interface DomoUser extends OutputsOf<UserState, "userId" | StoredSettingField> {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the outputs the engine sets on the instance
 export class DomoUser extends DomoDynamicResource {
   /**
    * Domo's numeric id of the user, read from the resource id: it stays known in a preview of an
    * update (where a dynamic resource's outputs are all unknown, its id is not).
    */
   declare readonly userId: pulumi.Output<number>;
-  declare readonly email: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly role: pulumi.Output<string | undefined>;
-  declare readonly roleId: pulumi.Output<number | undefined>;
-  declare readonly title: pulumi.Output<string | undefined>;
-  declare readonly alternateEmail: pulumi.Output<string | undefined>;
-  declare readonly phone: pulumi.Output<string | undefined>;
-  declare readonly location: pulumi.Output<string | undefined>;
-  declare readonly timezone: pulumi.Output<string | undefined>;
-  declare readonly locale: pulumi.Output<string | undefined>;
-  declare readonly employeeNumber: pulumi.Output<number | string | undefined>;
-  /** Names of the groups the user belongs to, as Domo reports them. */
-  declare readonly groups: pulumi.Output<string[] | undefined>;
-  declare readonly image: pulumi.Output<string | undefined>;
-  declare readonly createdAt: pulumi.Output<string | undefined>;
-  declare readonly updatedAt: pulumi.Output<string | undefined>;
-  /** Fields this declaration manages: removing one from the declaration clears it in Domo. */
-  declare readonly managedFields: pulumi.Output<string[]>;
+  // The settings' outputs are the declared value or its default (the state leaves defaults out).
   declare readonly deletionPolicy: pulumi.Output<"delete" | "retain">;
   declare readonly sendInvite: pulumi.Output<boolean>;
   declare readonly adoptExisting: pulumi.Output<boolean>;
