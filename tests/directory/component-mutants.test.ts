@@ -170,7 +170,6 @@ describe("DomoUserDirectory component (component.ts)", () => {
       // Every declared person (retained ones too: email and a hash of the name) and the layout:
       // what the next run tells an email change or a move by.
       held: ["dm1-a@x.io ~e40c292c", "dm1-b@x.io ~e70c2de5", "dm1-c@x.io ~e60c2c52"],
-      groups: [],
       layout: "perUser",
       allowMassDeletion: false,
       maxDeletes: 3,

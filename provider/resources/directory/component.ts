@@ -294,16 +294,22 @@ export function layoutDirectory(
         }),
       )
       .sort(),
-    groups: declared.groups.map((g) =>
-      definedOnly({
-        name: g.name,
-        id: g.id,
-        formerNames: g.formerNames,
-        members: declared.users.filter((u) => u.groups.includes(g.name)).length,
-        allowDeleteWithMembers: g.allowDeleteWithMembers === true ? true : undefined,
-        retain: g.deletionPolicy === "retain" || retainAll ? true : undefined,
-      }),
-    ),
+    // Left out when the directory declares no group: a directory without groups keeps the
+    // guard's inputs it had before groups were remembered (no update on upgrade).
+    ...(declared.groups.length === 0
+      ? {}
+      : {
+          groups: declared.groups.map((g) =>
+            definedOnly({
+              name: g.name,
+              id: g.id,
+              formerNames: g.formerNames,
+              members: declared.users.filter((u) => u.groups.includes(g.name)).length,
+              allowDeleteWithMembers: g.allowDeleteWithMembers === true ? true : undefined,
+              retain: g.deletionPolicy === "retain" || retainAll ? true : undefined,
+            }),
+          ),
+        }),
     layout: mode === "bulk" ? `bulk:${batches}` : "perUser",
   };
   const grouped: Record<string, DomoUserArgs>[] = Array.from({ length: batches }, () => ({}));

@@ -125,8 +125,13 @@ const deletionGuardProvider = {
   },
   // `held` and `layout` alone never cause an update: the engine stores the new inputs anyway.
   async diff(_id: string, olds: PropertyMap, news: PropertyMap): Promise<DiffResult> {
+    // No groups and an empty list are the same declaration (older guards recorded neither).
+    const value = (props: PropertyMap, k: string) =>
+      JSON.stringify(
+        k === "groups" && Array.isArray(props[k]) && props[k].length === 0 ? undefined : props[k],
+      );
     const same = ["accounts", "allowMassDeletion", "maxDeletes", "directory", "groups"].every(
-      (k) => JSON.stringify(olds[k]) === JSON.stringify(news[k]),
+      (k) => value(olds, k) === value(news, k),
     );
     return { changes: !same, replaces: [], deleteBeforeReplace: false };
   },
