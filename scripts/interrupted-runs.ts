@@ -100,9 +100,11 @@ function writeUsersFile(projectDir: string, mode: "bulk" | "perUser", d: Declare
         ]
       : []),
     "users:",
-    ...d.users.map((u, i) => {
+    ...d.users.map((u) => {
       const groups = groupsOf(u.email);
-      return `  - {email: ${u.email}, name: Person ${i}, role: Participant${u.title ? `, title: ${u.title}` : ""}${groups.length > 0 ? `, groups: [${groups.join(", ")}]` : ""}}`;
+      // Named after the email, one name per person: the directory refuses a run that removes one
+      // person and adds another with the same name (it looks like one person under a new email).
+      return `  - {email: ${u.email}, name: Person ${u.email.split("@")[0]}, role: Participant${u.title ? `, title: ${u.title}` : ""}${groups.length > 0 ? `, groups: [${groups.join(", ")}]` : ""}}`;
     }),
     "",
   ];
