@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseClientSettings } from "../../provider/client/config";
 import { type RunningEmulator, startEmulator } from "../../provider/emulator";
 import { exceedsGuard } from "../../provider/model/deletion-guard";
 import { normaliseEmail } from "../../provider/model/user";
@@ -20,6 +19,7 @@ import deletionGuardProvider = require("../../provider/resources/directory/delet
 // The guard reaches the run's ledger through runtime/run.ts (as in a provider process): so do
 // we, so the guard, every DomoUser and every DomoUserBatch of one simulated run share one ledger.
 import { resetSharedUserRuntime, sharedUserLedger } from "../../provider/resources/user/runtime";
+import { emulatorSettings } from "../support/emulator-client";
 
 /** Fixed so runs are repeatable; set FC_SEED to explore other sequences. */
 const seed = Number(process.env.FC_SEED ?? 20261204);
@@ -314,13 +314,7 @@ class Simulation {
   private process(): { providers: Record<Kind, Provider>; ledger: UserLedger } {
     resetSharedUserRuntime();
     const ledger = sharedUserLedger();
-    const settings = parseClientSettings({
-      apiHost: this.emu.url,
-      clientId: this.emu.credentials.clientId,
-      clientSecret: this.emu.credentials.clientSecret,
-      requestsPerSecond: 1000,
-      maxRetries: 0,
-    });
+    const settings = emulatorSettings(this.emu, { requestsPerSecond: 1000, maxRetries: 0 });
     const users = new UserProviderRuntime(() => settings, {
       notice: (l) => this.notices.push(l),
       ledger,

@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { DomoError } from "../../provider/client";
 import { errorFromResponse } from "../../provider/client/attempt";
-import { parseClientSettings } from "../../provider/client/config";
 import { isContentOwnerRefusal } from "../../provider/client/errors";
-import { type RunningEmulator, startEmulator } from "../../provider/emulator";
 import { PartialBatchError, UserBatchRuntime } from "../../provider/resources/user/batch-runtime";
 import { ContentOwnerError } from "../../provider/resources/user/content-owner";
 import { type PropertyMap, UserProviderRuntime } from "../../provider/resources/user/runtime";
 import { UserLedger } from "../../provider/runtime/user-ledger";
+import { emulatorSettings, useEmulator } from "../support/emulator-client";
 
 const DELETE = "DELETE /v1/users/{id}";
 const GET = "GET /v1/users/{id}";
@@ -45,17 +44,11 @@ function assertWaysOut(message: string): void {
  * deletes that account and nothing else. Each `run()` is a new provider process (a new `up`).
  */
 describe("content owners: a user Domo will not delete (direct calls against the emulator)", () => {
-  let emu: RunningEmulator;
+  const emu = useEmulator();
   let notices: string[];
 
   function run(extra: Record<string, unknown> = {}) {
-    const settings = parseClientSettings({
-      apiHost: emu.url,
-      clientId: emu.credentials.clientId,
-      clientSecret: emu.credentials.clientSecret,
-      requestsPerSecond: 500,
-      ...extra,
-    });
+    const settings = emulatorSettings(emu, extra);
     const users = new UserProviderRuntime(() => settings, {
       notice: (l) => notices.push(l),
       ledger: new UserLedger(),
@@ -82,12 +75,8 @@ describe("content owners: a user Domo will not delete (direct calls against the 
     return { inputs, outs: (await batch.create(inputs)).outs };
   }
 
-  beforeEach(async () => {
-    emu = await startEmulator();
+  beforeEach(() => {
     notices = [];
-  });
-  afterEach(async () => {
-    await emu.close();
   });
 
   describe("recognising Domo's refusal", () => {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { DomoError } from "../../provider/client";
-import { parseClientSettings } from "../../provider/client/config";
 import { type EmulatorOptionsInput, type RunningEmulator, startEmulator } from "../../provider/emulator";
 import { type PropertyMap, UserProviderRuntime } from "../../provider/resources/user/runtime";
+import { emulatorSettings } from "../support/emulator-client";
 
 /**
  * The DomoUser provider against every alternative the emulator offers for what Domo leaves
@@ -21,15 +21,7 @@ describe("DomoUser provider under each emulator behaviour", () => {
   async function setup(behaviour: EmulatorOptionsInput["behaviour"]) {
     const e = await startEmulator({ behaviour });
     emu = e;
-    const runtime = () =>
-      new UserProviderRuntime(() =>
-        parseClientSettings({
-          apiHost: e.url,
-          clientId: e.credentials.clientId,
-          clientSecret: e.credentials.clientSecret,
-          requestsPerSecond: 500,
-        }),
-      );
+    const runtime = () => new UserProviderRuntime(() => emulatorSettings(e));
     const provider = runtime();
     const checked = async (news: PropertyMap) => {
       const result = await provider.check({}, news);

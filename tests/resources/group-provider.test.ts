@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
 import { DomoError } from "../../provider/client";
-import { parseClientSettings } from "../../provider/client/config";
-import { type RunningEmulator, startEmulator } from "../../provider/emulator";
 import { unknownValue } from "../../provider/model";
 import { GroupProviderRuntime, PartialGroupError } from "../../provider/resources/group/runtime";
 import type { PropertyMap } from "../../provider/resources/user/runtime";
+import {
+  emulatorCalls as calls,
+  emulatorSettings,
+  useEmulator,
+  emulatorWrites as writes,
+} from "../support/emulator-client";
 
-const calls = (emu: RunningEmulator) => Object.values(emu.counters()).reduce((n, c) => n + c, 0);
-const writes = (emu: RunningEmulator) =>
-  Object.entries(emu.counters())
-    .filter(([route]) => /^(POST|PUT|DELETE) \/v1/.test(route))
-    .reduce((n, [, c]) => n + c, 0);
 const domoError =
   (kind: string, field: string | undefined, message: RegExp) =>
   (e: unknown): true => {
@@ -22,19 +21,13 @@ const domoError =
   };
 
 describe("DomoGroup, DomoGroupMembers, DomoGroupMembership (direct calls against the emulator)", () => {
-  let emu: RunningEmulator;
+  const emu = useEmulator();
   let rt: GroupProviderRuntime;
   let notices: string[];
 
   /** A new provider process: a new `pulumi` run with no claims. */
   function run(extra: Record<string, unknown> = {}): GroupProviderRuntime {
-    const settings = parseClientSettings({
-      apiHost: emu.url,
-      clientId: emu.credentials.clientId,
-      clientSecret: emu.credentials.clientSecret,
-      requestsPerSecond: 500,
-      ...extra,
-    });
+    const settings = emulatorSettings(emu, extra);
     return new GroupProviderRuntime(() => settings, { notice: (l) => notices.push(l) });
   }
 
@@ -57,13 +50,9 @@ describe("DomoGroup, DomoGroupMembers, DomoGroupMembership (direct calls against
   const members = (groupId: number) => emu.store.getGroup(groupId)?.memberIds ?? [];
   const user = (email: string) => emu.store.createUser({ email, name: email.split("@")[0], role: "Editor" });
 
-  beforeEach(async () => {
-    emu = await startEmulator();
+  beforeEach(() => {
     notices = [];
     rt = run();
-  });
-  afterEach(async () => {
-    await emu.close();
   });
 
   describe("check", () => {

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { DomoError } from "../../provider/client";
 import { parseClientSettings } from "../../provider/client/config";
 import { domoUserSchema } from "../../provider/client/schemas";
-import { type RunningEmulator, startEmulator } from "../../provider/emulator";
 import { unknownValue } from "../../provider/model/inputs";
 import {
   createUserProviderRuntime,
@@ -11,6 +10,7 @@ import {
   UserProviderRuntime,
 } from "../../provider/resources/user/runtime";
 import { stateFrom } from "../../provider/resources/user/state-build";
+import { emulatorSettings, useEmulator } from "../support/emulator-client";
 
 /**
  * What the DomoUser provider tells a person and records, detail by detail: the words of its
@@ -74,18 +74,12 @@ describe("DomoUser provider details", () => {
   });
 
   describe("against the emulator", () => {
-    let emu: RunningEmulator;
+    const emu = useEmulator();
     let notices: string[];
     let provider: UserProviderRuntime;
 
     function runtime(extra: Record<string, unknown> = {}): UserProviderRuntime {
-      const settings = parseClientSettings({
-        apiHost: emu.url,
-        clientId: emu.credentials.clientId,
-        clientSecret: emu.credentials.clientSecret,
-        requestsPerSecond: 500,
-        ...extra,
-      });
+      const settings = emulatorSettings(emu, extra);
       return new UserProviderRuntime(() => settings, { notice: (line) => notices.push(line) });
     }
     async function checked(news: PropertyMap): Promise<PropertyMap> {
@@ -100,13 +94,9 @@ describe("DomoUser provider details", () => {
       return true;
     };
 
-    beforeEach(async () => {
-      emu = await startEmulator();
+    beforeEach(() => {
       notices = [];
       provider = runtime();
-    });
-    afterEach(async () => {
-      await emu.close();
     });
 
     it("check passes the engine's __provider through, and adds none when absent", async () => {

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { DomoError } from "../../provider/client";
-import { parseClientSettings, settingsFromSources } from "../../provider/client/config";
-import { type RunningEmulator, startEmulator } from "../../provider/emulator";
+import { settingsFromSources } from "../../provider/client/config";
 import { judgeRemovals } from "../../provider/model/deletion-guard";
 
 import deletionGuardProvider = require("../../provider/resources/directory/deletion-guard-provider");
@@ -13,20 +11,16 @@ import { diffUser } from "../../provider/resources/user/diff";
 import { DomoUser } from "../../provider/resources/user/resource";
 import { domoUserType } from "../../provider/resources/user/resource-type";
 import { type PropertyMap, UserProviderRuntime } from "../../provider/resources/user/runtime";
+import { emulatorSettings, useEmulator } from "../support/emulator-client";
+import { refusal } from "../support/refusal";
 
 /** Provider-level proof of each ordinary mistake (the real-CLI proof is tests/e2e/trust.test.ts). */
 describe("trust: the provider never deletes, hijacks or orphans an account", () => {
-  let emu: RunningEmulator;
+  const emu = useEmulator();
   let notices: string[];
 
   function runtime(extra: Record<string, unknown> = {}): UserProviderRuntime {
-    const settings = parseClientSettings({
-      apiHost: emu.url,
-      clientId: emu.credentials.clientId,
-      clientSecret: emu.credentials.clientSecret,
-      requestsPerSecond: 500,
-      ...extra,
-    });
+    const settings = emulatorSettings(emu, extra);
     return new UserProviderRuntime(() => settings, { notice: (l) => notices.push(l) });
   }
   async function inputs(rt: UserProviderRuntime, news: PropertyMap): Promise<PropertyMap> {
@@ -35,21 +29,9 @@ describe("trust: the provider never deletes, hijacks or orphans an account", () 
     return result.inputs ?? {};
   }
   const deletes = () => emu.counters()["DELETE /v1/users/{id}"] ?? 0;
-  async function refusal(p: Promise<unknown>): Promise<DomoError> {
-    const e = await p.then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    assert.ok(e instanceof DomoError, `expected a DomoError, got ${String(e)}`);
-    return e;
-  }
 
-  beforeEach(async () => {
-    emu = await startEmulator();
+  beforeEach(() => {
     notices = [];
-  });
-  afterEach(async () => {
-    await emu.close();
   });
 
   it("1. rename: the conflict names aliases and recover; after adopting, the old resource's delete is skipped", async () => {

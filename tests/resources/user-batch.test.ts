@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { parseClientSettings } from "../../provider/client/config";
-import { type RunningEmulator, startEmulator } from "../../provider/emulator";
+import type { RunningEmulator } from "../../provider/emulator";
 import { PartialBatchError, UserBatchRuntime } from "../../provider/resources/user/batch-runtime";
 import { type PropertyMap, UserProviderRuntime } from "../../provider/resources/user/runtime";
 import { UserLedger } from "../../provider/runtime/user-ledger";
+import { emulatorSettings, useEmulator, emulatorWrites as writes } from "../support/emulator-client";
 
 // As in a provider process, everything by package path: the guard, the user runtime and the run
 // they share (runtime/run.ts, reached by each through a relative import: one module instance).
@@ -12,10 +12,6 @@ const deletionGuardProvider =
 const { resetSharedUserRuntime, sharedUserLedger } =
   require("pulumi-domo/dist/resources/user/runtime.js") as typeof import("../../provider/resources/user/runtime");
 
-const writes = (emu: RunningEmulator) =>
-  Object.entries(emu.counters())
-    .filter(([route]) => /^(POST|PUT|DELETE) \/v1/.test(route))
-    .reduce((n, [, c]) => n + c, 0);
 const count = (emu: RunningEmulator, route: string) => emu.counters()[route] ?? 0;
 
 const person = (n: number, extra: PropertyMap = {}): PropertyMap => ({
@@ -32,17 +28,11 @@ const usersOf = (list: PropertyMap[]): PropertyMap =>
  * process (a new `pulumi up`): a new ledger, a new runtime, the batch on top of it.
  */
 describe("DomoUserBatch provider (direct calls against the emulator)", () => {
-  let emu: RunningEmulator;
+  const emu = useEmulator();
   let notices: string[];
 
   function run(extra: Record<string, unknown> = {}, ledger = new UserLedger()) {
-    const settings = parseClientSettings({
-      apiHost: emu.url,
-      clientId: emu.credentials.clientId,
-      clientSecret: emu.credentials.clientSecret,
-      requestsPerSecond: 500,
-      ...extra,
-    });
+    const settings = emulatorSettings(emu, extra);
     const users = new UserProviderRuntime(() => settings, { notice: (l) => notices.push(l), ledger });
     return { users, batch: new UserBatchRuntime(users, { progressEvery: 5 }), ledger };
   }
@@ -73,12 +63,8 @@ describe("DomoUserBatch provider (direct calls against the emulator)", () => {
   const stateOf = (outs: PropertyMap) => outs.users as Record<string, PropertyMap>;
   const liveByEmail = (email: string) => emu.store.listUsers().filter((u) => !u.deleted && u.email === email);
 
-  beforeEach(async () => {
-    emu = await startEmulator();
+  beforeEach(() => {
     notices = [];
-  });
-  afterEach(async () => {
-    await emu.close();
   });
 
   it("creates every user, keeps a slim state keyed by email, and reports progress", async () => {

@@ -1,19 +1,19 @@
 import assert from "node:assert/strict";
 import { DomoError } from "../../provider/client";
-import { parseClientSettings } from "../../provider/client/config";
-import { type RunningEmulator, startEmulator } from "../../provider/emulator";
+import type { RunningEmulator } from "../../provider/emulator";
 import { unknownValue } from "../../provider/model/inputs";
 import {
   PartialCreateError,
   type PropertyMap,
   UserProviderRuntime,
 } from "../../provider/resources/user/runtime";
+import {
+  emulatorCalls as calls,
+  emulatorSettings,
+  useEmulator,
+  emulatorWrites as writes,
+} from "../support/emulator-client";
 
-const writes = (emu: RunningEmulator) =>
-  Object.entries(emu.counters())
-    .filter(([route]) => /^(POST|PUT|DELETE) \/v1/.test(route))
-    .reduce((n, [, c]) => n + c, 0);
-const calls = (emu: RunningEmulator) => Object.values(emu.counters()).reduce((n, c) => n + c, 0);
 /** Everything the emulator holds, deleted users and internal flags included. */
 const snapshot = (emu: RunningEmulator) => JSON.stringify(emu.store.listUsers());
 /** An assert.rejects validator: a DomoError of that kind (and field), its message matching. */
@@ -28,17 +28,11 @@ const domoError =
   };
 
 describe("DomoUser provider (direct calls against the emulator)", () => {
-  let emu: RunningEmulator;
+  const emu = useEmulator();
   let provider: UserProviderRuntime;
 
   function runtime(extra: Record<string, unknown> = {}, notices?: string[]): UserProviderRuntime {
-    const settings = parseClientSettings({
-      apiHost: emu.url,
-      clientId: emu.credentials.clientId,
-      clientSecret: emu.credentials.clientSecret,
-      requestsPerSecond: 500,
-      ...extra,
-    });
+    const settings = emulatorSettings(emu, extra);
     return new UserProviderRuntime(() => settings, {
       notice: (line) => {
         if (!notices) throw new Error(`unexpected notice: ${line}`);
@@ -59,12 +53,8 @@ describe("DomoUser provider (direct calls against the emulator)", () => {
     return { id: result.id, inputs, outs: result.outs };
   }
 
-  beforeEach(async () => {
-    emu = await startEmulator();
+  beforeEach(() => {
     provider = runtime();
-  });
-  afterEach(async () => {
-    await emu.close();
   });
 
   describe("check", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import nodeFetch from "node-fetch";
-import { DomoClient, DomoError } from "../../provider/client";
-import { type RunningEmulator, startEmulator } from "../../provider/emulator";
+import { type DomoClient, DomoError } from "../../provider/client";
+import { emulatorClient, useEmulator } from "../support/emulator-client";
 
 /**
  * The Users API client as the DomoUser provider relies on it: paging, the shared listing kept
@@ -9,20 +9,14 @@ import { type RunningEmulator, startEmulator } from "../../provider/emulator";
  * than in tests/client: these run against the emulator, as the provider does.)
  */
 describe("UsersApi against the emulator (what the provider relies on)", () => {
-  let emu: RunningEmulator;
+  const emu = useEmulator();
   let sent: Array<{ method: string; url: string; body?: Record<string, unknown> }>;
   let logged: string[];
 
   function client(extra: Record<string, unknown> = {}): DomoClient {
-    return new DomoClient(
-      {
-        apiHost: emu.url,
-        clientId: emu.credentials.clientId,
-        clientSecret: emu.credentials.clientSecret,
-        requestsPerSecond: 500,
-        debug: true,
-        ...extra,
-      },
+    return emulatorClient(
+      emu,
+      { debug: true, ...extra },
       {
         logSink: (line) => logged.push(line),
         fetch: (url, init) => {
@@ -36,13 +30,9 @@ describe("UsersApi against the emulator (what the provider relies on)", () => {
   }
   const puts = () => sent.filter((s) => s.method === "PUT");
 
-  beforeEach(async () => {
-    emu = await startEmulator();
+  beforeEach(() => {
     sent = [];
     logged = [];
-  });
-  afterEach(async () => {
-    await emu.close();
   });
 
   it("pages with a limit clamped to 1..500 and yields no empty page", async () => {

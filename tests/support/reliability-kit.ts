@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import nodeFetch, { type RequestInit, type Response } from "node-fetch";
 import type { DomoClientOptions, FetchLike } from "../../provider/client";
-import { type ClientSettingsInput, parseClientSettings } from "../../provider/client/config";
+import type { ClientSettingsInput } from "../../provider/client/config";
 import type { RunningEmulator } from "../../provider/emulator";
 import type { PropertyMap, UserProviderRuntime } from "../../provider/resources/user/runtime";
 import { UserProviderRuntime as Runtime } from "../../provider/resources/user/runtime";
+import { emulatorSettings } from "./emulator-client";
 
 /** Everything a provider process under test leaked to the outside, for the secret scans. */
 export interface Capture {
@@ -47,13 +48,7 @@ export function runtimeFor(
   settings: Partial<ClientSettingsInput> = {},
   options: DomoClientOptions = {},
 ): UserProviderRuntime {
-  const parsed = parseClientSettings({
-    apiHost: emu.url,
-    clientId: emu.credentials.clientId,
-    clientSecret: emu.credentials.clientSecret,
-    requestsPerSecond: 1000,
-    ...settings,
-  });
+  const parsed = emulatorSettings(emu, { requestsPerSecond: 1000, ...settings });
   return new Runtime(() => parsed, options);
 }
 

@@ -22,7 +22,7 @@ function failure(input: unknown, naming?: "config" | "env" | "plain"): DomoError
   assert.fail(`expected ${JSON.stringify(input)} to be refused`);
 }
 
-describe("client settings (config.ts)", () => {
+describe("client settings (client/config.ts)", () => {
   it("fills every default", () => {
     assert.deepEqual(parseClientSettings(base), {
       apiHost: "https://api.domo.com",
@@ -216,6 +216,11 @@ describe("client settings (config.ts)", () => {
         if (saved.secret === undefined) delete process.env.DOMO_CLIENT_SECRET;
         else process.env.DOMO_CLIENT_SECRET = saved.secret;
       }
+    });
+
+    it("reads settings with several decimals", () => {
+      const env = { DOMO_CLIENT_ID: "i", DOMO_CLIENT_SECRET: "s", DOMO_REQUESTS_PER_SECOND: "2.25" };
+      assert.equal(settingsFromSources(() => undefined, env).requestsPerSecond, 2.25);
     });
   });
 });

@@ -7,7 +7,7 @@ import { outputs, PartialGroupError, parseNumericId, parseState } from "../../pr
 
 // The helpers every group handler shares: check answers, apply-time declarations, state and ids.
 
-describe("group handler helpers (group/context.ts)", () => {
+describe("group handler helpers (group/context.ts, group/state.ts)", () => {
   it("PartialGroupError keeps the id, the properties and the reason", () => {
     const e = new PartialGroupError("42", { groupId: 42 }, "Domo group 42", new Error("PUT failed"));
     assert.equal(e.name, "PartialGroupError");

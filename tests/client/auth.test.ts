@@ -4,16 +4,13 @@ import sinon from "sinon";
 import { DomoClient } from "../../provider/client";
 import { TokenManager } from "../../provider/client/auth";
 import { parseClientSettings } from "../../provider/client/config";
-import type { DomoError } from "../../provider/client/errors";
-import type { FetchInit, FetchResponse } from "../../provider/client/fetch";
+import type { FetchResponse } from "../../provider/client/fetch";
 import type { RequestLimiter } from "../../provider/client/limiter";
 import { DebugLog, Redactor } from "../../provider/client/log";
+import { refusal } from "../support/refusal";
+import { type ScriptedReply, scriptedFetch } from "../support/scripted-fetch";
 
 // The token endpoint against a scripted fetch: caching, refresh margin, errors, retries.
-
-type Reply =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
-  | (() => Promise<FetchResponse>);
 
 const secret = "client-secret-123";
 
@@ -21,7 +18,7 @@ function tokenBody(token: string, extra: Record<string, unknown> = {}) {
   return { access_token: token, token_type: "bearer", expires_in: 3600, ...extra };
 }
 
-function harness(replies: Reply[], overrides: Record<string, unknown> = {}) {
+function harness(replies: ScriptedReply[], overrides: Record<string, unknown> = {}) {
   const settings = parseClientSettings({
     apiHost: "http://domo.test",
     clientId: "my-client",
@@ -31,12 +28,11 @@ function harness(replies: Reply[], overrides: Record<string, unknown> = {}) {
     timeoutMs: 100,
     ...overrides,
   });
-  const calls: Array<{ url: string; init: FetchInit }> = [];
+  const { fetch, calls } = scriptedFetch(replies, { emptyBody: "{}" });
   const lines: string[] = [];
   const redactor = new Redactor();
   let now = 1_000_000;
   let released = 0;
-  const queue = [...replies];
   const tokens = new TokenManager(settings, {
     limiter: {
       acquire: async () => () => {
@@ -47,19 +43,7 @@ function harness(replies: Reply[], overrides: Record<string, unknown> = {}) {
     redactor,
     now: () => now,
     random: () => 0,
-    fetch: async (url, init) => {
-      calls.push({ url, init });
-      const next = queue.shift();
-      if (!next) throw new Error("no scripted reply left");
-      if (typeof next === "function") return next();
-      const text = typeof next.body === "string" ? next.body : JSON.stringify(next.body ?? {});
-      return {
-        ok: next.status >= 200 && next.status < 300,
-        status: next.status,
-        headers: { get: (n: string) => next.headers?.[n.toLowerCase()] ?? null },
-        text: async () => text,
-      };
-    },
+    fetch,
   });
   return {
     tokens,
@@ -73,16 +57,7 @@ function harness(replies: Reply[], overrides: Record<string, unknown> = {}) {
   };
 }
 
-async function refusal(p: Promise<unknown>): Promise<DomoError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as DomoError;
-  }
-  assert.fail("expected a failure");
-}
-
-describe("auth.ts: the token manager", () => {
+describe("TokenManager (client/auth.ts): the token endpoint", () => {
   it("asks for client credentials with basic auth and a form body", async () => {
     const h = harness([{ status: 200, body: tokenBody("tok-aaaa", { userId: 77 }) }]);
     assert.equal(await h.tokens.token(), "tok-aaaa");
@@ -243,7 +218,7 @@ describe("auth.ts: the token manager", () => {
   });
 });
 
-describe("DomoClient never shows its secret", () => {
+describe("DomoClient (client/index.ts) never shows its secret", () => {
   it("masks the secret in describe, toString, toJSON and inspect", () => {
     const c = new DomoClient({ apiHost: "http://h.test", clientId: "cid", clientSecret: secret });
     const shown = "DomoClient(http://h.test, client cid, secret [REDACTED])";

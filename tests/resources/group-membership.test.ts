@@ -1,32 +1,18 @@
 import assert from "node:assert/strict";
-import { DomoError } from "../../provider/client";
-import { parseClientSettings } from "../../provider/client/config";
-import { type RunningEmulator, startEmulator } from "../../provider/emulator";
 import { GroupProviderRuntime } from "../../provider/resources/group/runtime";
 import type { PropertyMap } from "../../provider/resources/user/runtime";
+import { emulatorSettings, useEmulator } from "../support/emulator-client";
+import { refusal } from "../support/refusal";
 
 // DomoGroupMembership (additive) against the emulator: read, update, delete and the claims.
 
-describe("DomoGroupMembership handler (membership-handler.ts)", () => {
-  let emu: RunningEmulator;
+describe("DomoGroupMembership handler (group/membership-handler.ts)", () => {
+  const emu = useEmulator();
   let notices: string[];
 
   function run(): GroupProviderRuntime {
-    const settings = parseClientSettings({
-      apiHost: emu.url,
-      clientId: emu.credentials.clientId,
-      clientSecret: emu.credentials.clientSecret,
-      requestsPerSecond: 500,
-    });
+    const settings = emulatorSettings(emu);
     return new GroupProviderRuntime(() => settings, { notice: (l) => notices.push(l) });
-  }
-  async function refusal(p: Promise<unknown>): Promise<DomoError> {
-    const e = await p.then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    assert.ok(e instanceof DomoError, `expected a DomoError, got ${String(e)}`);
-    return e;
   }
   async function inputs(rt: GroupProviderRuntime, news: PropertyMap): Promise<PropertyMap> {
     const r = await rt.membership.check({}, news);
@@ -34,12 +20,8 @@ describe("DomoGroupMembership handler (membership-handler.ts)", () => {
     return r.inputs ?? {};
   }
 
-  beforeEach(async () => {
-    emu = await startEmulator();
+  beforeEach(() => {
     notices = [];
-  });
-  afterEach(async () => {
-    await emu.close();
   });
 
   it("refuses a bad id, and a second membership of the same pair in one run", async () => {

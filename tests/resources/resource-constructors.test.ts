@@ -42,7 +42,7 @@ describe("resource constructors (user/resource.ts, group/resource.ts)", () => {
         },
         call: () => ({}),
       },
-      "mutants",
+      "resource-constructors",
       "dev",
       false,
     );

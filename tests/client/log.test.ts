@@ -4,7 +4,7 @@ import { DebugLog, Redactor } from "../../provider/client/log";
 
 // Debug lines never show a credential.
 
-describe("debug log redaction (log.ts)", () => {
+describe("debug log redaction (client/log.ts)", () => {
   it("masks every occurrence of a known secret of 4 characters or more", () => {
     const r = new Redactor();
     r.add("s3cr3t-value");
