@@ -4,6 +4,7 @@ import { definedOnly, type MembershipMode, type ParseResult, unknownValue } from
 import type { GroupClaims } from "../../runtime/group-claims";
 import type { CheckResult, PropertyMap } from "../engine";
 import { safeFailure } from "../engine";
+import { outputs, parseNumericId } from "./state";
 
 // The engine's shapes, for modules that import them from here.
 export type * from "../engine";
@@ -18,6 +19,16 @@ export interface GroupContext {
 /** What the three group resources' handlers are built on: the process's shared context. */
 export abstract class GroupResourceHandler {
   constructor(protected readonly ctx: GroupContext) {}
+
+  /** A group kind's id is the Domo group's (a membership overrides it: `<groupId>|<userId>`). */
+  parseId(id: string): unknown {
+    return parseNumericId(id, "Domo group");
+  }
+
+  /** The state as the engine records it: defined values only. */
+  outputs(state: object): PropertyMap {
+    return outputs(state);
+  }
 
   /**
    * check for a member resource: the inputs checked, and the group claimed for `mode` when its

@@ -30,14 +30,6 @@ export class GroupHandler extends GroupResourceHandler implements ResourceKind<G
     return groupState(props);
   }
 
-  parseId(id: string): number {
-    return parseNumericId(id, "Domo group");
-  }
-
-  outputs(state: GroupState): PropertyMap {
-    return outputs(state);
-  }
-
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
     return checked(parseGroupInputs(news), news);
   }

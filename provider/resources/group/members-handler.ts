@@ -27,15 +27,6 @@ export class GroupMembersHandler extends GroupResourceHandler implements Resourc
     return membersState(props);
   }
 
-  /** The id is the group's. */
-  parseId(id: string): number {
-    return parseNumericId(id, "Domo group");
-  }
-
-  outputs(state: GroupMembersState): PropertyMap {
-    return outputs(state);
-  }
-
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
     return this.checkedInMode(checked(parseGroupMembersInputs(news), news), "authoritative");
   }

@@ -44,12 +44,8 @@ export class GroupMembershipHandler
   }
 
   /** `<groupId>|<userId>`. */
-  parseId(id: string): { groupId: number; userId: number } {
+  override parseId(id: string): { groupId: number; userId: number } {
     return parsePair(id);
-  }
-
-  outputs(state: GroupMembershipState): PropertyMap {
-    return outputs(state);
   }
 
   /** Groups whose memberships were left to the group's own delete in this run (one notice each). */
