@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { runCli } from "../../provider/cli/run";
 import { upKilledWhen } from "../../scripts/lib/interrupt";
 import type { LocalStack } from "../../scripts/lib/pulumi-cli";
-import { StackFixture } from "./stack-fixture";
+import { domoCli, StackFixture } from "./stack-fixture";
 
 /**
  * `pulumi-domo recover` after a SIGKILLed `pulumi up` of a users file, through the real CLI:
@@ -36,20 +35,8 @@ function resources(f: StackFixture): StateResource[] {
 const ofType = (f: StackFixture, kind: string) =>
   resources(f).filter((r) => r.type === `pulumi-nodejs:dynamic/domo:${kind}`);
 
-async function recover(stack: LocalStack, cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(["recover", "--stack", stack.stack, "--cwd", cwd], {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: stack.environment(),
-    cwd,
-  });
-  return { code, stdout, stderr };
+function recover(stack: LocalStack, cwd: string) {
+  return domoCli(stack, ["recover", "--stack", stack.stack, "--cwd", cwd], cwd);
 }
 
 const lines = (text: string, kind: "recorded" | "dropped" | "left") =>

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { runCli } from "../../provider/cli/run";
 import { type RunningEmulator, startEmulator } from "../../provider/emulator";
 import { LocalStack, repoRoot } from "../../scripts/lib/pulumi-cli";
 import { makeTempDir } from "../support/temp";
@@ -93,4 +94,21 @@ export class StackFixture {
     await this.emu.close();
     fs.rmSync(this.projectDir, { recursive: true, force: true });
   }
+}
+
+/** Runs `pulumi-domo <argv>` in-process with the stack's environment; returns exit code and output. */
+export async function domoCli(stack: LocalStack, argv: string[], cwd: string) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    env: stack.environment(),
+    cwd,
+  });
+  return { code, stdout, stderr };
 }

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { runCli } from "../../provider/cli/run";
 import { startEmulator } from "../../provider/emulator";
 import { upKilledAfter } from "../../scripts/lib/interrupt";
 import { LocalStack, repoRoot } from "../../scripts/lib/pulumi-cli";
 import { makeTempDir } from "../support/temp";
-import { StackFixture } from "./stack-fixture";
+import { domoCli, StackFixture } from "./stack-fixture";
 
 /**
  * Ordinary mistakes, through the real Pulumi CLI: none may delete, hijack or orphan a real
@@ -26,23 +25,6 @@ exports.userIds = people.userIds;
 function useDirectory(f: StackFixture, spec: Record<string, unknown>): void {
   fs.writeFileSync(path.join(f.projectDir, "index.js"), directoryProgram);
   fs.writeFileSync(path.join(f.projectDir, "directory.json"), JSON.stringify(spec));
-}
-
-/** Runs `pulumi-domo <argv>` in-process with the stack's environment; returns exit code and output. */
-async function domoCli(stack: LocalStack, argv: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: stack.environment(),
-    cwd,
-  });
-  return { code, stdout, stderr };
 }
 
 function recordedCount(text: string): number {

@@ -6,19 +6,12 @@ import { PartialBatchError, UserBatchRuntime } from "../../provider/resources/us
 import { ContentOwnerError } from "../../provider/resources/user/content-owner";
 import { type PropertyMap, UserProviderRuntime } from "../../provider/resources/user/runtime";
 import { UserLedger } from "../../provider/runtime/user-ledger";
+import { person, usersOf } from "../support/batch-users";
 import { emulatorSettings, useEmulator } from "../support/emulator-client";
 
 const DELETE = "DELETE /v1/users/{id}";
 const GET = "GET /v1/users/{id}";
 
-const person = (n: number, extra: PropertyMap = {}): PropertyMap => ({
-  email: `user${n}@example.com`,
-  name: `User ${n}`,
-  role: "Participant",
-  ...extra,
-});
-const usersOf = (list: PropertyMap[]): PropertyMap =>
-  Object.fromEntries(list.map((u) => [String(u.email).toLowerCase(), u]));
 const stateOf = (outs: PropertyMap) => outs.users as Record<string, PropertyMap>;
 
 /** Who, why, and both ways out (transfer in Domo then `up`; deletionPolicy retain, file and program). */

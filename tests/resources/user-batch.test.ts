@@ -3,6 +3,7 @@ import type { RunningEmulator } from "../../provider/emulator";
 import { PartialBatchError, UserBatchRuntime } from "../../provider/resources/user/batch-runtime";
 import { type PropertyMap, UserProviderRuntime } from "../../provider/resources/user/runtime";
 import { UserLedger } from "../../provider/runtime/user-ledger";
+import { person, usersOf } from "../support/batch-users";
 import { emulatorSettings, useEmulator, emulatorWrites as writes } from "../support/emulator-client";
 
 // As in a provider process, everything by package path: the guard, the user runtime and the run
@@ -13,15 +14,6 @@ const { resetSharedUserRuntime, sharedUserLedger } =
   require("pulumi-domo/dist/resources/user/runtime.js") as typeof import("../../provider/resources/user/runtime");
 
 const count = (emu: RunningEmulator, route: string) => emu.counters()[route] ?? 0;
-
-const person = (n: number, extra: PropertyMap = {}): PropertyMap => ({
-  email: `user${n}@example.com`,
-  name: `User ${n}`,
-  role: "Participant",
-  ...extra,
-});
-const usersOf = (list: PropertyMap[]): PropertyMap =>
-  Object.fromEntries(list.map((u) => [String(u.email).toLowerCase(), u]));
 
 /**
  * DomoUserBatch's provider called directly against the emulator. Each `run()` is a new provider
