@@ -93,11 +93,19 @@ export function settingsFromSources(
     // Stack config may hand over typed values (numbers, booleans): compare as text.
     const found = configGet(source.config) ?? env[source.env];
     if (found === undefined || found === null || found === "") continue;
-    const value = String(found);
-    const kind = valueKind(key);
-    if (kind === "number") raw[key] = /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
-    else if (kind === "boolean") raw[key] = value === "true" || value === "1";
-    else raw[key] = value;
+    raw[key] = settingValue(key, found);
   }
   return parseClientSettings(raw, "config");
 }
+
+/** One setting's value as text (stack config, environment) or typed, converted to its kind. */
+export function settingValue(key: SettingKey, found: unknown): unknown {
+  const value = String(found);
+  const kind = valueKind(key);
+  if (kind === "number") return /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+  if (kind === "boolean") return value === "true" || value === "1";
+  return value;
+}
+
+/** Every setting's name. */
+export const clientSettingKeys: readonly SettingKey[] = settingKeys;

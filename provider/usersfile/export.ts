@@ -40,45 +40,58 @@ export function entriesFromLive(live: readonly DomoUserRecord[]): ExportedUsers 
       continue;
     }
     seen.set(email, user.id);
-    const candidate: Record<string, unknown> = { email };
-    for (const field of profileFields) {
-      const value = user[field];
-      if (value !== undefined && value !== "") candidate[field] = value;
-    }
-    // A system role by name; a custom role by id (names of custom roles are not addressable).
-    if (user.role !== undefined && (systemRoles as readonly string[]).includes(user.role))
-      candidate.role = user.role;
-    else if (user.roleId !== undefined) candidate.roleId = user.roleId;
-    else if (user.role !== undefined) candidate.role = user.role;
-
-    const left: string[] = [];
-    // Drop what fails validation, field by field, until the rest is a valid declaration.
-    for (let round = 0; round < profileFields.length + 2; round++) {
-      const result = parseDeclaration(candidate);
-      if (result.ok) break;
-      const failure =
-        result.failures.find((f) => f.property !== "email" && Object.hasOwn(candidate, f.property)) ??
-        result.failures[0];
-      if (!failure || failure.property === "email" || !Object.hasOwn(candidate, failure.property)) {
-        left.push(
-          `cannot be declared: ${result.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
-        );
-        break;
-      }
-      left.push(
-        `${failure.property} ${JSON.stringify(candidate[failure.property])} left out: ${failure.reason}`,
-      );
-      delete candidate[failure.property];
-    }
-    const final = parseDeclaration(candidate);
-    if (!final.ok) {
-      skipped.push({ id: user.id, reason: left[left.length - 1] ?? "its fields cannot be declared" });
+    const declared = declarationOfAccount(user);
+    if ("reason" in declared) {
+      skipped.push({ id: user.id, reason: declared.reason });
       continue;
     }
-    if (left.length > 0) notes.set(email, left);
-    entries.push({ id: user.id, ...(candidate as Omit<UsersFileEntryInput, "id">) });
+    if (declared.left.length > 0) notes.set(email, declared.left);
+    entries.push({ id: user.id, ...(declared.declaration as Omit<UsersFileEntryInput, "id">) });
   }
   return { entries, notes, skipped };
+}
+
+/**
+ * The declaration that reproduces a live account (an export's entry, an import's inputs):
+ * its email, every profile field it has, its role by name when a system role, else by id. A
+ * field whose live value a declaration would refuse (say, a phone with letters) is left out
+ * (and said so in `left`) rather than failing: left out, it stays unmanaged and unchanged.
+ */
+export function declarationOfAccount(
+  user: DomoUserRecord,
+): { declaration: Record<string, unknown>; left: string[] } | { reason: string } {
+  if (!user.email) return { reason: "it has no email" };
+  const candidate: Record<string, unknown> = { email: normaliseEmail(user.email) };
+  for (const field of profileFields) {
+    const value = user[field];
+    if (value !== undefined && value !== "") candidate[field] = value;
+  }
+  // A system role by name; a custom role by id (names of custom roles are not addressable).
+  if (user.role !== undefined && (systemRoles as readonly string[]).includes(user.role))
+    candidate.role = user.role;
+  else if (user.roleId !== undefined) candidate.roleId = user.roleId;
+  else if (user.role !== undefined) candidate.role = user.role;
+
+  const left: string[] = [];
+  // Drop what fails validation, field by field, until the rest is a valid declaration.
+  for (let round = 0; round < profileFields.length + 2; round++) {
+    const result = parseDeclaration(candidate);
+    if (result.ok) break;
+    const failure =
+      result.failures.find((f) => f.property !== "email" && Object.hasOwn(candidate, f.property)) ??
+      result.failures[0];
+    if (!failure || failure.property === "email" || !Object.hasOwn(candidate, failure.property)) {
+      left.push(`cannot be declared: ${result.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+      break;
+    }
+    left.push(
+      `${failure.property} ${JSON.stringify(candidate[failure.property])} left out: ${failure.reason}`,
+    );
+    delete candidate[failure.property];
+  }
+  if (!parseDeclaration(candidate).ok)
+    return { reason: left[left.length - 1] ?? "its fields cannot be declared" };
+  return { declaration: candidate, left };
 }
 
 /**

@@ -18,11 +18,13 @@ import {
   type UserWriteField,
   unknownValue,
   userStateSchema,
+  userWriteFields,
   writeBody,
 } from "../../model";
 import type { PartialFailure, ResourceKind } from "../../runtime/kind";
 import { resetSharedRun, sharedRun } from "../../runtime/run";
 import { type Claim, UserLedger } from "../../runtime/user-ledger";
+import { declarationOfAccount } from "../../usersfile/export";
 import {
   type CheckResult,
   type CreateResult,
@@ -180,7 +182,7 @@ export class UserProviderRuntime implements ResourceKind<UserState> {
     if (!live) return {};
     // A refresh passes our own state; an import passes the program's inputs instead.
     const isImport = props.userId === undefined;
-    const previous = isImport ? importBaseline(props) : parseState(props);
+    const previous = isImport ? importBaseline(props, live) : parseState(props);
     const state = stateFrom(live, previous, previous.managedFields);
     const inputs: PropertyMap = { ...settingsOf(previous) };
     for (const field of previous.managedFields) {
@@ -429,15 +431,23 @@ function parseState(props: PropertyMap): UserState {
 }
 
 /** For `import`: the program's declaration tells which fields are managed and which settings apply. */
-function importBaseline(inputs: PropertyMap): UserState {
+/**
+ * What an import starts from: the program's declaration (the `import` resource option), or,
+ * with none at all (`pulumi import`, `User.get`), the declaration that reproduces the account
+ * as Domo has it, so the import's code and inputs name every field it holds.
+ */
+function importBaseline(inputs: PropertyMap, live: DomoUserRecord): UserState {
   const result = parseUserInputs(inputs);
   // An import whose declaration does not validate still reads: check reports the problem.
   const decl = result.ok ? result.value : undefined;
-  return userStateSchema.parse({
-    userId: 0,
-    managedFields: decl ? declaredWriteFields(decl) : [],
-    ...(decl ? settingsOf(decl) : {}),
-  });
+  const asDomoHasIt = Object.keys(inputs).length === 0 ? declarationOfAccount(live) : undefined;
+  const managedFields =
+    decl !== undefined
+      ? declaredWriteFields(decl)
+      : asDomoHasIt !== undefined && "declaration" in asDomoHasIt
+        ? userWriteFields.filter((f) => asDomoHasIt.declaration[f] !== undefined)
+        : [];
+  return userStateSchema.parse({ userId: 0, managedFields, ...(decl ? settingsOf(decl) : {}) });
 }
 
 function parseId(id: string): number {
