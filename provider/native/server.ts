@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import type * as Grpc from "@grpc/grpc-js";
+import type * as pulumi from "@pulumi/pulumi";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import type * as pulumiProvider from "@pulumi/pulumi/provider";
 import type * as StructProto from "google-protobuf/google/protobuf/struct_pb";
@@ -86,6 +87,17 @@ export class DomoNativeProvider implements pulumiProvider.Provider {
     const result = await invokeFunction(token, inputs ?? {}, this.configGet);
     if ("failures" in result) return { failures: result.failures };
     return { outputs: wire(result.outputs) };
+  }
+
+  /** The component `domo:index:UserDirectory` (see construct.ts), loaded on first use. */
+  async construct(
+    name: string,
+    type: string,
+    inputs: pulumi.Inputs,
+    options: pulumi.ComponentResourceOptions,
+  ): Promise<pulumiProvider.ConstructResult> {
+    const { constructComponent } = await import("./construct");
+    return constructComponent(name, type, inputs, options);
   }
 
   private kind(urn: string): ResourceKind<unknown> {

@@ -13,10 +13,10 @@ import type {
   UsersFileProblem,
 } from "../../usersfile";
 import { declareUsers, loadUsersFile, UsersFileError, usersFileDefaultsSchema } from "../../usersfile";
-import { DomoDynamicResource } from "../dynamic-resource";
-import { DomoGroup, DomoGroupMembers, DomoGroupMembership } from "../group/resource";
-import { DomoUserBatch } from "../user/batch-resource";
-import { DomoUser, type DomoUserArgs, userIdOf } from "../user/resource";
+import type { DomoGroup } from "../group/resource";
+import type { DomoUserBatch } from "../user/batch-resource";
+import { type DomoUser, type DomoUserArgs, userIdOf } from "../user/resource";
+import { type BatchResource, type DirectoryChildren, dynamicDirectoryChildren } from "./children";
 import { batchCount, batchIndex, batchResourceName, groupResourceNames, userResourceNames } from "./naming";
 import { domoUserDirectoryType } from "./resource-type";
 
@@ -100,148 +100,195 @@ export class DomoUserDirectory extends pulumi.ComponentResource {
 
   constructor(name: string, args: DomoUserDirectoryArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super(domoUserDirectoryType, name, {}, opts);
-    const layout = layoutDirectory(name, args, opts);
-    const { declared, plans, mode } = layout;
-    this.declarations = declared.users;
-    this.mode = mode;
-    // Registered first: its check (at preview, no call to Domo) refuses a run that would delete
-    // too many of these accounts, before any user of the directory is touched. It also tells the
-    // provider process which accounts the directory declares (and, when the layout changed,
-    // hands them over), so a change of mode or batch count makes no write and deletes no one.
-    const guard = new DeletionGuard(layout.guard.name, layout.guard.inputs, { parent: this });
-
-    const users: Record<string, DomoUser> = {};
-    const batchList: DomoUserBatch[] = [];
-    /** Each user's resource id (Domo's id as digits), as the groups' members need it. */
-    let idOf: (email: string) => pulumi.Output<string>;
-    if (mode === "bulk") {
-      const batchOf = new Map<string, DomoUserBatch>();
-      // Made only for the users a group names: at 10,000 users, an Output per user would be
-      // 10,000 apply chains the program builds and the garbage collector then chases.
-      const made = new Map<string, pulumi.Output<string>>();
-      idOf = (email) => {
-        let id = made.get(email);
-        if (!id) {
-          id = batchOf.get(email)!.userIds.apply((ids) => String(ids[email]));
-          made.set(email, id);
-        }
-        return id;
-      };
-      const { protect, retainOnDelete, customTimeouts } = args.userOptions ?? {};
-      for (const planned of layout.batches) {
-        const batch = new DomoUserBatch(
-          planned.name,
-          { users: planned.users },
-          {
-            parent: this,
-            dependsOn: [guard],
-            retainOnDelete: retainOnDelete ?? opts.retainOnDelete,
-            ...(protect === undefined ? {} : { protect }),
-            ...(customTimeouts === undefined ? {} : { customTimeouts }),
-          },
-        );
-        batchList.push(batch);
-        for (const email of Object.keys(planned.users)) batchOf.set(email, batch);
-      }
-      // Straight from the batches' outputs (unknown in a preview of a batch's update).
-      this.userIds = pulumi
-        .all(batchList.map((b) => b.userIds))
-        .apply((maps) => maps.reduce<Record<string, number>>((all, ids) => Object.assign(all, ids), {}));
-    } else {
-      const memberIds: Record<string, pulumi.Output<string>> = {};
-      for (const plan of plans) {
-        const user = new DomoUser(plan.name, plan.args, {
-          ...args.userOptions,
-          // The id, or a former email, keeps the person's resource (and so their account).
-          aliases: [...(args.userOptions?.aliases ?? []), ...plan.aliases.map((name) => ({ name }))],
-          // After the guard: its check tells the provider process what this directory declares
-          // and hands accounts over on a change of mode, before any of these users is created.
-          dependsOn: dependencies(args.userOptions?.dependsOn, guard),
-          // retainOnDelete set on the directory applies to its users (Pulumi only inherits protect).
-          retainOnDelete: args.userOptions?.retainOnDelete ?? opts.retainOnDelete,
-          parent: this,
-          ...(plan.importId === undefined ? {} : { import: plan.importId }),
-        });
-        users[plan.email] = user;
-        memberIds[plan.email] = user.id;
-      }
-      idOf = (email) => memberIds[email]!;
-      const emails = Object.keys(memberIds);
-      // From each user's resource id, not its userId output: in a preview of an update a dynamic
-      // resource's outputs are unknown but its id is known, so the stack output stays known.
-      this.userIds = pulumi
-        .all(emails.map((email) => userIdOf(memberIds[email]!)))
-        .apply((ids) => Object.fromEntries(emails.map((email, i) => [email, ids[i]!])));
-    }
-    this.users = users;
-    this.batches = batchList;
-    this.groups = this.declareGroups(declared.groups, declared.users, idOf, opts, guard);
-    const groupNames = Object.keys(this.groups);
-    this.groupIds = pulumi
-      .all(groupNames.map((g) => this.groups[g]!.id))
-      .apply((ids) => Object.fromEntries(groupNames.map((g, i) => [g, Number(ids[i])])));
-    this.registerOutputs({ userIds: this.userIds, groupIds: this.groupIds });
+    const built = declareDirectory(this, name, args, opts, dynamicDirectoryChildren);
+    this.declarations = built.declarations;
+    this.mode = built.mode;
+    this.users = built.users;
+    this.batches = built.batches;
+    this.groups = built.groups;
+    this.userIds = built.userIds;
+    this.groupIds = built.groupIds;
+    this.registerOutputs(directoryOutputs(built));
   }
+}
 
-  /**
-   * One DomoGroup per declared group, and its members: one DomoGroupMembers (authoritative:
-   * exactly the users that list the group) or one DomoGroupMembership per user (additive).
-   * Members are passed by the DomoUsers' ids, which stay known in previews of updates.
-   */
-  private declareGroups(
-    groups: readonly DeclaredGroup[],
-    declared: readonly DeclaredUser[],
-    idOf: (email: string) => pulumi.Output<string>,
-    opts: pulumi.ComponentResourceOptions,
-    guard: pulumi.Resource,
-  ): Record<string, DomoGroup> {
-    const out: Record<string, DomoGroup> = {};
-    for (const g of groups) {
-      const names = groupResourceNames(g.name, g.id, g.formerNames);
-      const common = {
-        parent: this,
-        // After the guard, like the users: a run its check refuses (a group renamed without
-        // formerNames, say) must not create the new group before the refusal stops it.
-        dependsOn: [guard],
-        ...(opts.retainOnDelete === undefined ? {} : { retainOnDelete: opts.retainOnDelete }),
-      };
-      const group = new DomoGroup(
-        names.group,
+/** What declareDirectory registered, as the component exposes it. */
+export interface DeclaredDirectory<U, B, G> {
+  declarations: readonly DeclaredUser[];
+  mode: DirectoryMode;
+  /** The users' resources, keyed by normalised email (none in bulk mode). */
+  users: Record<string, U>;
+  /** Bulk mode: the batches, in batch order (none in perUser mode). */
+  batches: B[];
+  /** The groups' resources, keyed by the group's name as declared. */
+  groups: Record<string, G>;
+  userIds: pulumi.Output<Record<string, number>>;
+  groupIds: pulumi.Output<Record<string, number>>;
+}
+
+/** The component's outputs (registerOutputs; Construct's state): the same for both kinds of children. */
+export function directoryOutputs(built: DeclaredDirectory<unknown, unknown, unknown>): pulumi.Inputs {
+  return { userIds: built.userIds, groupIds: built.groupIds };
+}
+
+/**
+ * Registers directory `name`'s children under `parent`, made by `children`: the deletion guard
+ * first, then the users (or batches), then the groups and their members. Everything the
+ * children are named, given and ordered by is decided here (with layoutDirectory); `children`
+ * only makes them, so the TypeScript component and the native provider's Construct register
+ * the same resources.
+ */
+export function declareDirectory<
+  U extends pulumi.CustomResource,
+  B extends BatchResource,
+  G extends pulumi.CustomResource,
+>(
+  parent: pulumi.ComponentResource,
+  name: string,
+  args: DomoUserDirectoryArgs,
+  opts: pulumi.ComponentResourceOptions,
+  children: DirectoryChildren<U, B, G>,
+): DeclaredDirectory<U, B, G> {
+  const layout = layoutDirectory(name, args, opts);
+  const { declared, plans, mode } = layout;
+  // Registered first: its check (at preview, no call to Domo) refuses a run that would delete
+  // too many of these accounts, before any user of the directory is touched. It also tells the
+  // provider process which accounts the directory declares (and, when the layout changed,
+  // hands them over), so a change of mode or batch count makes no write and deletes no one.
+  const guard = children.guard(layout.guard.name, layout.guard.inputs, { parent });
+
+  const users: Record<string, U> = {};
+  const batchList: B[] = [];
+  /** Each user's resource id (Domo's id as digits), as the groups' members need it. */
+  let idOf: (email: string) => pulumi.Output<string>;
+  let userIds: pulumi.Output<Record<string, number>>;
+  if (mode === "bulk") {
+    const batchOf = new Map<string, B>();
+    // Made only for the users a group names: at 10,000 users, an Output per user would be
+    // 10,000 apply chains the program builds and the garbage collector then chases.
+    const made = new Map<string, pulumi.Output<string>>();
+    idOf = (email) => {
+      let id = made.get(email);
+      if (!id) {
+        id = batchOf.get(email)!.userIds.apply((ids) => String(ids[email]));
+        made.set(email, id);
+      }
+      return id;
+    };
+    const { protect, retainOnDelete, customTimeouts } = args.userOptions ?? {};
+    for (const planned of layout.batches) {
+      const batch = children.userBatch(
+        planned.name,
+        { users: planned.users },
         {
-          name: g.name,
-          ...(g.active === undefined ? {} : { active: g.active }),
-          ...(g.id === undefined ? {} : { importId: String(g.id) }),
-          ...(g.deletionPolicy === undefined ? {} : { deletionPolicy: g.deletionPolicy }),
-          ...(g.allowDeleteWithMembers === undefined
-            ? {}
-            : { allowDeleteWithMembers: g.allowDeleteWithMembers }),
-          ...(g.allowNameChange === undefined ? {} : { allowNameChange: g.allowNameChange }),
+          parent,
+          dependsOn: [guard],
+          retainOnDelete: retainOnDelete ?? opts.retainOnDelete,
+          ...(protect === undefined ? {} : { protect }),
+          ...(customTimeouts === undefined ? {} : { customTimeouts }),
         },
-        { ...common, aliases: names.groupAliases },
       );
-      out[g.name] = group;
-      const members = declared
-        .filter((u) => u.groups.includes(g.name))
-        .map((u) => u.declaration.email)
-        .sort();
-      if (g.members === "authoritative") {
-        new DomoGroupMembers(
-          names.members,
-          { groupId: group.id, userIds: members.map(idOf) },
-          { ...common, aliases: names.membersAliases },
+      batchList.push(batch);
+      for (const email of Object.keys(planned.users)) batchOf.set(email, batch);
+    }
+    // Straight from the batches' outputs (unknown in a preview of a batch's update).
+    userIds = pulumi
+      .all(batchList.map((b) => b.userIds))
+      .apply((maps) => maps.reduce<Record<string, number>>((all, ids) => Object.assign(all, ids), {}));
+  } else {
+    const memberIds: Record<string, pulumi.Output<string>> = {};
+    for (const plan of plans) {
+      const user = children.user(plan.name, plan.args, {
+        ...args.userOptions,
+        // The id, or a former email, keeps the person's resource (and so their account).
+        aliases: [...(args.userOptions?.aliases ?? []), ...plan.aliases.map((name) => ({ name }))],
+        // After the guard: its check tells the provider process what this directory declares
+        // and hands accounts over on a change of mode, before any of these users is created.
+        dependsOn: dependencies(args.userOptions?.dependsOn, guard),
+        // retainOnDelete set on the directory applies to its users (Pulumi only inherits protect).
+        retainOnDelete: args.userOptions?.retainOnDelete ?? opts.retainOnDelete,
+        parent,
+        ...(plan.importId === undefined ? {} : { import: plan.importId }),
+      });
+      users[plan.email] = user;
+      memberIds[plan.email] = user.id;
+    }
+    idOf = (email) => memberIds[email]!;
+    const emails = Object.keys(memberIds);
+    // From each user's resource id, not its userId output: in a preview of an update a
+    // resource's outputs are unknown but its id is known, so the stack output stays known.
+    userIds = pulumi
+      .all(emails.map((email) => userIdOf(memberIds[email]!)))
+      .apply((ids) => Object.fromEntries(emails.map((email, i) => [email, ids[i]!])));
+  }
+  const groups = declareGroups(parent, children, declared.groups, declared.users, idOf, opts, guard);
+  const groupNames = Object.keys(groups);
+  const groupIds = pulumi
+    .all(groupNames.map((g) => groups[g]!.id))
+    .apply((ids) => Object.fromEntries(groupNames.map((g, i) => [g, Number(ids[i])])));
+  return { declarations: declared.users, mode, users, batches: batchList, groups, userIds, groupIds };
+}
+
+/**
+ * One group per declared group, and its members: one members list (authoritative: exactly
+ * the users that list the group) or one membership per user (additive). Members are passed
+ * by the users' ids, which stay known in previews of updates.
+ */
+function declareGroups<G extends pulumi.CustomResource>(
+  parent: pulumi.ComponentResource,
+  children: DirectoryChildren<pulumi.CustomResource, BatchResource, G>,
+  groups: readonly DeclaredGroup[],
+  declared: readonly DeclaredUser[],
+  idOf: (email: string) => pulumi.Output<string>,
+  opts: pulumi.ComponentResourceOptions,
+  guard: pulumi.Resource,
+): Record<string, G> {
+  const out: Record<string, G> = {};
+  for (const g of groups) {
+    const names = groupResourceNames(g.name, g.id, g.formerNames);
+    const common = {
+      parent,
+      // After the guard, like the users: a run its check refuses (a group renamed without
+      // formerNames, say) must not create the new group before the refusal stops it.
+      dependsOn: [guard],
+      ...(opts.retainOnDelete === undefined ? {} : { retainOnDelete: opts.retainOnDelete }),
+    };
+    const group = children.group(
+      names.group,
+      {
+        name: g.name,
+        ...(g.active === undefined ? {} : { active: g.active }),
+        ...(g.id === undefined ? {} : { importId: String(g.id) }),
+        ...(g.deletionPolicy === undefined ? {} : { deletionPolicy: g.deletionPolicy }),
+        ...(g.allowDeleteWithMembers === undefined
+          ? {}
+          : { allowDeleteWithMembers: g.allowDeleteWithMembers }),
+        ...(g.allowNameChange === undefined ? {} : { allowNameChange: g.allowNameChange }),
+      },
+      { ...common, aliases: names.groupAliases },
+    );
+    out[g.name] = group;
+    const members = declared
+      .filter((u) => u.groups.includes(g.name))
+      .map((u) => u.declaration.email)
+      .sort();
+    if (g.members === "authoritative") {
+      children.groupMembers(
+        names.members,
+        { groupId: group.id, userIds: members.map(idOf) },
+        { ...common, aliases: names.membersAliases },
+      );
+    } else {
+      for (const email of members) {
+        children.groupMembership(
+          names.member(email),
+          { groupId: group.id, userId: idOf(email) },
+          { ...common, aliases: names.memberAliases(email) },
         );
-      } else {
-        for (const email of members) {
-          new DomoGroupMembership(
-            names.member(email),
-            { groupId: group.id, userId: idOf(email) },
-            { ...common, aliases: names.memberAliases(email) },
-          );
-        }
       }
     }
-    return out;
   }
+  return out;
 }
 
 /** What a directory registers, computed without registering anything (see layoutDirectory). */
@@ -415,13 +462,6 @@ function programDefaults(input: UsersFileDefaultsInput | undefined): UsersFileDe
       message: issue.message,
     })),
   );
-}
-
-/** Remembers which accounts the directory would delete; its check refuses mass deletions. */
-class DeletionGuard extends DomoDynamicResource {
-  constructor(name: string, props: Record<string, unknown>, opts: pulumi.CustomResourceOptions) {
-    super("DirectoryDeletionGuard", name, props, opts);
-  }
 }
 
 function dependencies(
