@@ -10,6 +10,7 @@ import type { PropertyMap, ResourceKind } from "../runtime/kind";
 import { checkProviderConfig, configFrom, diffProviderConfig } from "./config";
 import { invokeFunction } from "./functions";
 import { nativeKind } from "./kinds";
+import { markSecrets, reveal } from "./secrets";
 
 /**
  * The native `domo` provider: every engine call of a custom resource goes to the resource
@@ -40,8 +41,8 @@ export class DomoNativeProvider implements pulumiProvider.Provider {
   }
 
   async check(urn: string, olds: PropertyMap, news: PropertyMap): Promise<pulumiProvider.CheckResult> {
-    const result = await this.kind(urn).check(olds ?? {}, news ?? {});
-    return { inputs: result.inputs && wire(result.inputs), failures: result.failures };
+    const result = await this.kind(urn).check(reveal(olds ?? {}), reveal(news ?? {}));
+    return { inputs: result.inputs && markSecrets(wire(result.inputs), news), failures: result.failures };
   }
 
   async diff(
@@ -50,22 +51,22 @@ export class DomoNativeProvider implements pulumiProvider.Provider {
     olds: PropertyMap,
     news: PropertyMap,
   ): Promise<pulumiProvider.DiffResult> {
-    return this.kind(urn).diff(id, olds ?? {}, news ?? {});
+    return this.kind(urn).diff(id, reveal(olds ?? {}), reveal(news ?? {}));
   }
 
   async create(urn: string, inputs: PropertyMap): Promise<pulumiProvider.CreateResult> {
-    const result = await this.kind(urn).create(inputs ?? {});
-    return { id: result.id, outs: wire(result.outs) };
+    const result = await this.kind(urn).create(reveal(inputs ?? {}));
+    return { id: result.id, outs: markSecrets(wire(result.outs), inputs) };
   }
 
   async read(id: string, urn: string, props?: PropertyMap): Promise<pulumiProvider.ReadResult> {
-    const result = await this.kind(urn).read(id, props ?? {});
+    const result = await this.kind(urn).read(id, reveal(props ?? {}));
     // No id: the object is gone from Domo, and the engine drops it from the state.
     if (result.id === undefined) return { id: "", props: {} };
     return {
       id: result.id,
-      props: wire(result.props ?? {}),
-      inputs: result.inputs === undefined ? undefined : wire(result.inputs),
+      props: markSecrets(wire(result.props ?? {}), props),
+      inputs: result.inputs === undefined ? undefined : markSecrets(wire(result.inputs), props),
     };
   }
 
@@ -75,16 +76,16 @@ export class DomoNativeProvider implements pulumiProvider.Provider {
     olds: PropertyMap,
     news: PropertyMap,
   ): Promise<pulumiProvider.UpdateResult> {
-    const result = await this.kind(urn).update(id, olds ?? {}, news ?? {});
-    return { outs: wire(result.outs) };
+    const result = await this.kind(urn).update(id, reveal(olds ?? {}), reveal(news ?? {}));
+    return { outs: markSecrets(wire(result.outs), news) };
   }
 
   async delete(id: string, urn: string, props: PropertyMap): Promise<void> {
-    await this.kind(urn).delete(id, props ?? {});
+    await this.kind(urn).delete(id, reveal(props ?? {}));
   }
 
   async invoke(token: string, inputs: PropertyMap): Promise<pulumiProvider.InvokeResult> {
-    const result = await invokeFunction(token, inputs ?? {}, this.configGet);
+    const result = await invokeFunction(token, reveal(inputs ?? {}), this.configGet);
     if ("failures" in result) return { failures: result.failures };
     return { outputs: wire(result.outputs) };
   }
@@ -207,8 +208,9 @@ function configMethods(provider: DomoNativeProvider) {
       const args = call.request.getArgs()?.toJavaScript() as PropertyMap | undefined;
       provider.configure(configFrom(variables, args));
       const resp = new provproto.ConfigureResponse();
-      // Plain values in, the engine keeps secrets secret (it marks the outputs of secret inputs).
-      resp.setAcceptsecrets(false);
+      // Secrets accepted, as Construct requires: DomoNativeProvider reveals them to the kinds
+      // and marks the outputs of secret inputs secret (see secrets.ts).
+      resp.setAcceptsecrets(true);
       resp.setAcceptresources(false);
       resp.setAcceptoutputs(false);
       // Create and Update are never called in preview: a preview makes no call to Domo.
