@@ -111,10 +111,10 @@ async function both(args: DomoUserDirectoryArgs, opts: pulumi.ComponentResourceO
 }
 
 const users: DomoUserDirectoryArgs["users"] = [
-  { email: "Ada@Example.com", name: "Ada", role: "Admin", groups: ["Analysts"] },
-  { email: "bob@example.com", name: "Bob", role: "Editor", id: 1000000042, groups: ["Analysts", "Ops"] },
-  { email: "cy@new.example.com", name: "Cy", role: "Participant", formerEmails: ["cy@old.example.com"] },
-  { email: "di@example.com", name: "Di", role: "Participant", deletionPolicy: "retain", groups: ["Ops"] },
+  { email: "Ada@Native.Example.com", name: "Ada", role: "Admin", groups: ["Analysts"] },
+  { email: "bob@native.example.com", name: "Bob", role: "Editor", id: 1000000042, groups: ["Analysts", "Ops"] },
+  { email: "cy@new.native.example.com", name: "Cy", role: "Participant", formerEmails: ["cy@old.native.example.com"] },
+  { email: "di@native.example.com", name: "Di", role: "Participant", deletionPolicy: "retain", groups: ["Ops"] },
 ];
 const groups: DomoUserDirectoryArgs["groups"] = [
   { name: "Analysts", formerNames: ["Data"] },
@@ -167,13 +167,13 @@ describe("native Construct of UserDirectory: the TypeScript component's planning
     const file = path.join(dir, "users.yaml");
     fs.writeFileSync(
       file,
-      "groups:\n  - name: Analysts\nusers:\n  - {email: a@example.com, name: A, role: Participant, groups: [Analysts]}\n",
+      "groups:\n  - name: Analysts\nusers:\n  - {email: a@native.example.com, name: A, role: Participant, groups: [Analysts]}\n",
     );
     const relative = path.relative(process.cwd(), file);
     const { dynamic, native } = await both({ file: relative });
     assert.deepEqual(
       native.map((r) => r.name),
-      ["people-deletion-guard", "user-a@example.com", "group-analysts", "group-analysts-members"],
+      ["people-deletion-guard", "user-a@native.example.com", "group-analysts", "group-analysts-members"],
     );
     assert.match(
       JSON.stringify(native[0]?.inputs),
