@@ -62,7 +62,8 @@ export class NativeStack {
     readonly projectDir: string,
   ) {}
 
-  static async create(name: string): Promise<NativeStack> {
+  /** pluginOnPath false: the engine must find an installed plugin (no launcher on PATH). */
+  static async create(name: string, options: { pluginOnPath?: boolean } = {}): Promise<NativeStack> {
     const emu = await startEmulator();
     const tmpRoot = path.join(repoRoot, "tests", ".tmp");
     fs.mkdirSync(tmpRoot, { recursive: true });
@@ -75,7 +76,7 @@ export class NativeStack {
     const stack = new LocalStack({
       projectDir,
       workDir: makeTempDir("pulumi-domo-native-"),
-      env: { PATH: nativePath() },
+      env: { PATH: nativePath(options.pluginOnPath ?? true) },
     });
     await stack.init();
     await stack.setConfig("domo:apiHost", emu.url);
@@ -123,9 +124,9 @@ export class NativeStack {
 }
 
 /** PATH with the repository's plugin launcher first, then the Pulumi CLI. */
-export function nativePath(): string {
+export function nativePath(pluginOnPath = true): string {
   return [
-    path.join(repoRoot, "plugin"),
+    ...(pluginOnPath ? [path.join(repoRoot, "plugin")] : []),
     ensurePulumiCli(),
     path.join(repoRoot, "node_modules", ".bin"),
     process.env.PATH ?? "",
