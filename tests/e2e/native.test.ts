@@ -91,6 +91,20 @@ describe("native provider through the real Pulumi CLI", function () {
       0,
     );
 
+    // A group with members is deleted only when said so (removed together, its members
+    // resource removes no one and the group refuses): say so, then destroy.
+    s.declare({
+      resources: team.resources
+        ?.filter((r) => r.name !== "bob")
+        .map((r) =>
+          r.name === "eng-members"
+            ? { ...r, props: { groupId: "$eng.id", userIds: ["$ada.id"] } }
+            : r.name === "eng"
+              ? { ...r, props: { name: "Engineering Team", allowDeleteWithMembers: true } }
+              : r,
+        ),
+    });
+    await s.stack.up();
     await s.stack.destroy();
     assert.equal(
       s.emu.store.listUsers().filter((u) => u.email === "ada@example.com" && !u.deleted).length,
@@ -169,6 +183,7 @@ describe("native provider through the real Pulumi CLI", function () {
       adaId,
       "--yes",
       "--protect=false",
+      "--generate-code=false",
     ]);
     assert.match(u.stdout, /= 1 imported|1 imported/);
     const g = await s.stack.run([
@@ -178,15 +193,17 @@ describe("native provider through the real Pulumi CLI", function () {
       groupId,
       "--yes",
       "--protect=false",
+      "--generate-code=false",
     ]);
     assert.match(g.stdout, /1 imported/);
     const m = await s.stack.run([
       "import",
       "domo:index:GroupMembership",
       "ada-in-eng",
-      `${groupId}:${adaId}`,
+      `${groupId}|${adaId}`,
       "--yes",
       "--protect=false",
+      "--generate-code=false",
     ]);
     assert.match(m.stdout, /1 imported/);
     assert.deepEqual(s.writes(), {}, "imports only read");
