@@ -20,7 +20,9 @@ at the native default provider, added to the state with the stack's domo:* setti
 inputs and outputs stay as they are; resources of other packages pass through.
 
 Then declare the same resources natively (same names, same inputs, same parents) and run
-\`pulumi preview\`: it shows no change to any account or group. See docs/migrate-to-native.md.
+\`pulumi preview\`: it shows no change to any account or group. Do not \`pulumi up\` the
+dynamic program on the migrated stack (it would create everything anew and delete the native
+resources). See docs/migrate-to-native.md.
 
 The exported state is first saved to a backup file (named in the output); to undo:
 \`pulumi stack import --stack <name> --file <backup>\`. A stack with pending operations (an
