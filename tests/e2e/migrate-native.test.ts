@@ -147,6 +147,14 @@ describe("migrate: a stack of dynamic resources to the native provider (real CLI
     );
     assert.ok(!f.state().includes("__provider"), "no serialized provider is left");
 
+    const again = await domoCli(
+      fx.stack,
+      ["migrate", "--stack", "dev", "--cwd", fx.projectDir],
+      fx.projectDir,
+    );
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout, "Nothing to migrate: dev holds no dynamic pulumi-domo resource.\n");
+
     // The same resources, declared natively.
     useProgram(true);
     const preview = await fx.stack.preview(["--diff"]);
