@@ -1,7 +1,8 @@
 // The test command: runs mocha over the given specs and ends with the plain `N passed, N failed`
 // line that CI reads (mocha prints none). When a spec that drives the real Pulumi CLI is included
 // (tests/e2e, tests/bench), it first provisions that CLI (a cold build from Go modules takes
-// minutes, so it happens here, outside any test timeout); other runs never build it.
+// minutes, so it happens here, outside any test timeout); other runs never build it. Specs under
+// tests/e2e also get the Python, Go and YAML language hosts (tools/language-hosts/ensure-hosts.sh).
 //
 //   node scripts/run-tests.mjs [spec or glob ...] [--exclude <glob>]... [--fast] [-- mocha options]
 //
@@ -16,6 +17,8 @@ const reporter = path.join(root, "scripts", "mocha-summary-reporter.cjs");
 
 /** Test folders whose specs start the Go-built Pulumi CLI. */
 const needsCli = ["tests/e2e/", "tests/bench/"];
+/** Test folders whose specs may run Python, Go or YAML programs (tools/language-hosts). */
+const needsHosts = ["tests/e2e/"];
 const slowFolders = ["tests/e2e/**", "tests/package/**", "tests/bench/**"];
 
 const specs = [];
@@ -70,6 +73,25 @@ if (!env.PULUMI_DOMO_CLI_BIN && files.some((f) => needsCli.some((dir) => f.start
     .trim()
     .split("\n")
     .pop();
+}
+
+// The Python, Go and YAML language hosts (and the Python SDK's virtualenv, the Go SDK's build
+// cache) for e2e specs that run programs in those languages: provisioned here for the same reason.
+// A failure is reported but does not stop the run; only the specs that need the hosts then fail.
+if (!env.PULUMI_DOMO_HOSTS_BIN && files.some((f) => needsHosts.some((dir) => f.startsWith(dir)))) {
+  const script = path.join(root, "tools", "language-hosts", "ensure-hosts.sh");
+  const lastLine = (args) =>
+    execFileSync("bash", [script, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
+      .trim()
+      .split("\n")
+      .pop();
+  try {
+    env.PULUMI_DOMO_HOSTS_BIN = lastLine(["all"]);
+    env.PULUMI_DOMO_PYTHON_VENV = lastLine(["--print-venv"]);
+  } catch (error) {
+    delete env.PULUMI_DOMO_HOSTS_BIN;
+    console.error(`run-tests: could not provision the language hosts: ${error.message}`);
+  }
 }
 
 const mocha = path.join(root, "node_modules", "mocha", "bin", "mocha.js");

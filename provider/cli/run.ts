@@ -4,6 +4,7 @@ import { UsersFileError } from "../usersfile";
 import { auditCommand, auditUsage } from "./audit";
 import { exportCommand, exportUsage } from "./export";
 import { CliError, type CliIo, CliUsageError, exitCodes } from "./io";
+import { migrateCommand, migrateUsage } from "./migrate";
 import { recoverCommand, recoverUsage } from "./recover";
 
 export const mainUsage = `Usage: pulumi-domo <command> [options]
@@ -14,6 +15,7 @@ Commands:
   export     write the users in Domo to a users file (with ids, ready to take over)
   audit      compare a users file with Domo: undeclared, drifted and missing accounts
   recover    after an interrupted \`pulumi up\`: bring what it created in Domo into the stack
+  migrate    move a stack from the dynamic resources to the native domo provider (no Domo calls)
   emulator   run a local emulator of Domo's Users API
   help       show help (pulumi-domo help <command> for one command)
 
@@ -32,6 +34,7 @@ const commands: Record<string, { run: Command; usage: () => Promise<string> }> =
   export: { run: exportCommand, usage: async () => exportUsage },
   audit: { run: auditCommand, usage: async () => auditUsage },
   recover: { run: recoverCommand, usage: async () => recoverUsage },
+  migrate: { run: migrateCommand, usage: async () => migrateUsage },
   emulator: {
     // Loaded on demand: export and audit never pay for the emulator's code.
     run: async (argv, io) => {

@@ -10,24 +10,68 @@ export const clientSettingsSchema = z.object({
     .string()
     .url("must be a URL such as https://api.domo.com")
     .transform((s) => s.replace(/\/+$/, ""))
-    .default("https://api.domo.com"),
-  clientId: z.string().trim().min(1, "is required: the client id of a Domo API client"),
+    .default("https://api.domo.com")
+    .describe("The Domo API host (the emulator's http://127.0.0.1:PORT works)."),
+  clientId: z
+    .string()
+    .trim()
+    .min(1, "is required: the client id of a Domo API client")
+    .describe("The client id of a Domo API client (from Domo's developer portal, scope `user`). Required."),
   clientSecret: z
     .string()
-    .min(1, "is required: the client secret of a Domo API client (store it as a secret)"),
-  scope: z.string().trim().min(1).default("user"),
-  timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
-  maxRetries: z.number().int().min(0).max(20).default(6),
-  deadlineMs: z.number().int().min(1_000).max(3_600_000).default(180_000),
-  requestsPerSecond: z.number().positive().max(10_000).default(20),
-  maxConcurrency: z.number().int().min(1).max(256).default(8),
-  listingTtlMs: z.number().int().min(0).max(600_000).default(30_000),
-  debug: z.boolean().default(false),
+    .min(1, "is required: the client secret of a Domo API client (store it as a secret)")
+    .describe("The client secret of a Domo API client. Required; store it as a secret."),
+  scope: z.string().trim().min(1).default("user").describe("The OAuth scopes to request."),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(30_000)
+    .describe("The per-request timeout, in ms."),
+  maxRetries: z
+    .number()
+    .int()
+    .min(0)
+    .max(20)
+    .default(6)
+    .describe("Retries of a failed call (429, 5xx, network)."),
+  deadlineMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .max(3_600_000)
+    .default(180_000)
+    .describe("The overall deadline of one call, retries included, in ms."),
+  requestsPerSecond: z
+    .number()
+    .positive()
+    .max(10_000)
+    .default(20)
+    .describe("The client-side rate limit, shared by every call of a `pulumi` run."),
+  maxConcurrency: z.number().int().min(1).max(256).default(8).describe("Requests in flight at once."),
+  listingTtlMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(600_000)
+    .default(30_000)
+    .describe("How long one shared user listing serves reads, in ms."),
+  debug: z
+    .boolean()
+    .default(false)
+    .describe("Log method, path, status, attempt and waits to stderr (credentials redacted)."),
   /**
    * At most this many DomoUser deletes in one run of the provider (one `pulumi up` or
    * `destroy`); further deletes are refused. 0, the default, sets no cap.
    */
-  maxDeletesPerRun: z.number().int().min(0).max(1_000_000).default(0),
+  maxDeletesPerRun: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(0)
+    .describe("At most this many User deletes in one run (`pulumi up` or `destroy`); 0 sets no cap."),
 });
 export type ClientSettings = z.infer<typeof clientSettingsSchema>;
 export type ClientSettingsInput = z.input<typeof clientSettingsSchema>;

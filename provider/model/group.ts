@@ -62,27 +62,39 @@ function flag(field: string) {
 
 /** What Domo stores of a group and a declaration may set, in declaration order. */
 export const groupProfileShape = {
-  name: groupName,
-  active: z.boolean({ error: "active must be true or false" }).default(true),
+  name: groupName.describe("The group's name as Domo shows it (unique without case)."),
+  active: z
+    .boolean({ error: "active must be true or false" })
+    .default(true)
+    .describe("Whether the group is active."),
 };
 
 /** Settings of a DomoGroup: they steer the provider and never reach Domo. */
 export const groupSettingsShape = {
   /** Create only: take over an existing group with the same name (without case) instead of failing. */
-  adoptExisting: flag("adoptExisting"),
+  adoptExisting: flag("adoptExisting").describe(
+    "Create only: take over an existing group with the same name (without case) instead of failing.",
+  ),
   /** Create only: take over the group with this id. */
   importId: domoId("importId", "a Domo group id")
     .transform((n) => String(n))
-    .optional(),
+    .optional()
+    .describe("Create only: take over the group with this Domo group id (a number or a string of digits)."),
   /**
    * Create only: let a takeover by id rename the group. Without it, importId pointing at a
    * group whose name differs from the declared one fails: a mistyped id must not turn
    * another team's group into this one.
    */
-  allowNameChange: flag("allowNameChange"),
-  deletionPolicy: deletionPolicy("delete the group"),
+  allowNameChange: flag("allowNameChange").describe(
+    "Create only: let a takeover by id rename the group. Without it, importId pointing at a group whose name differs from the declared one fails.",
+  ),
+  deletionPolicy: deletionPolicy("delete the group").describe(
+    '"delete": delete the group when the resource goes; "retain": leave it in Domo.',
+  ),
   /** Delete the group even when it still has members (their access through it goes with it). */
-  allowDeleteWithMembers: flag("allowDeleteWithMembers"),
+  allowDeleteWithMembers: flag("allowDeleteWithMembers").describe(
+    "Delete the group even when it still has members (their access through it goes with it).",
+  ),
 };
 
 export const groupWriteFields = fieldsOf(groupProfileShape);
@@ -137,12 +149,15 @@ export type GroupWrite = Pick<GroupDeclaration, GroupWriteField>;
 
 /** The outputs a DomoGroup keeps in state. */
 export const groupStateSchema = z.looseObject({
-  groupId: z.number().int(),
+  groupId: z.number().int().describe("Domo's numeric id of the group (the resource's id, as a number)."),
   name: z.string(),
   active: z.boolean().default(true),
   /** Domo's Default group (every new user lands there): never deleted or renamed. */
-  default: z.boolean().optional(),
-  creatorId: z.number().optional(),
+  default: z
+    .boolean()
+    .optional()
+    .describe("Whether this is Domo's Default group (every new user lands there): never deleted or renamed."),
+  creatorId: z.number().optional().describe("The Domo user id of the group's creator."),
   deletionPolicy: z.enum(deletionPolicies).default("delete"),
   allowDeleteWithMembers: z.boolean().default(false),
 });
@@ -162,24 +177,32 @@ export type MembershipMode = (typeof membershipModes)[number];
 
 /** DomoGroupMembers: the group's complete member list (authoritative). */
 export const groupMembersShape = {
-  groupId: domoId("groupId", "a Domo group id (pass a DomoGroup's id or groupId)"),
+  groupId: domoId("groupId", "a Domo group id (pass a DomoGroup's id or groupId)").describe(
+    "The group: a Group's `id` (known at preview even while the group changes) or `groupId`.",
+  ),
   /** Members by Domo user id (a DomoUser's id or userId). */
   userIds: z
     .array(domoId("userIds", "a Domo user id (pass a DomoUser's id or userId)"), {
       error: (iss) => `userIds must be a list of Domo user ids, got ${typeName(iss.input)}`,
     })
-    .default([]),
+    .default([])
+    .describe("Members by Domo user id: pass Users' `id`s."),
   /** Members by email, resolved to ids through Domo's user listing at apply. */
   emails: z
     .array(memberEmail, { error: (iss) => `emails must be a list of emails, got ${typeName(iss.input)}` })
-    .default([]),
-  deletionPolicy: deletionPolicy("remove the members it declares from the group"),
+    .default([])
+    .describe("Members by email, resolved to accounts through Domo's user listing at apply."),
+  deletionPolicy: deletionPolicy("remove the members it declares from the group").describe(
+    '"delete": removing the resource removes the members it declares from the group; "retain" leaves them.',
+  ),
   /**
    * Create only: when the group already has members outside the declaration, remove them.
    * Without it such a create is refused, naming them (Okta's authoritative memberships once
    * stripped members that rules had added, unannounced).
    */
-  allowRemoveExisting: flag("allowRemoveExisting"),
+  allowRemoveExisting: flag("allowRemoveExisting").describe(
+    "Create only: when the group already has members outside the declaration, remove them (without it such a create is refused, naming them).",
+  ),
 };
 const membersKeys = Object.keys(groupMembersShape);
 export const groupMembersDeclarationSchema = z
@@ -200,18 +223,27 @@ export type GroupMembersDeclarationInput = z.input<typeof groupMembersDeclaratio
  * guard, its deletionPolicy). State written before this field existed lacks it and behaves as
  * before (the members are removed) until the resource's next create or update.
  */
-const groupManaged = z.boolean().optional();
+const groupManaged = z
+  .boolean()
+  .optional()
+  .describe("Whether the group is managed by a Group of the same program (recorded at create and update).");
 
 export const groupMembersStateSchema = z.looseObject({
-  groupId: z.number().int(),
+  groupId: z.number().int().describe("The group's Domo id."),
   /** The declared members by id, sorted. */
-  userIds: z.array(z.number()).default([]),
+  userIds: z.array(z.number()).default([]).describe("The declared members by id, sorted."),
   /** The declared members by email, normalised and sorted. */
-  emails: z.array(z.string()).default([]),
+  emails: z.array(z.string()).default([]).describe("The declared members by email, normalised and sorted."),
   /** The ids the declared emails resolved to at the last apply, so diff needs no call. */
-  resolvedEmails: z.record(z.string(), z.number()).default({}),
+  resolvedEmails: z
+    .record(z.string(), z.number())
+    .default({})
+    .describe("The ids the declared emails resolved to at the last apply."),
   /** Every member of the group as last written or read, sorted: what drift is measured against. */
-  memberIds: z.array(z.number()).default([]),
+  memberIds: z
+    .array(z.number())
+    .default([])
+    .describe("Every member of the group as last written or read, sorted: what drift is measured against."),
   deletionPolicy: z.enum(deletionPolicies).default("delete"),
   groupManaged,
 });
@@ -223,9 +255,13 @@ export const groupMembersOutputKeys = Object.keys(
 /** DomoGroupMembership: one user in one group (additive), id `<groupId>|<userId>`. */
 export const groupMembershipShape = {
   groupId: groupMembersShape.groupId,
-  userId: domoId("userId", "a Domo user id (pass a DomoUser's id or userId)").optional(),
-  email: memberEmail.optional(),
-  deletionPolicy: deletionPolicy("remove the user from the group"),
+  userId: domoId("userId", "a Domo user id (pass a DomoUser's id or userId)")
+    .optional()
+    .describe("The user: a User's `id`. Set this or email."),
+  email: memberEmail.optional().describe("The user by email, resolved at apply. Set this or userId."),
+  deletionPolicy: deletionPolicy("remove the user from the group").describe(
+    '"delete": removing the resource removes the user from the group; "retain" leaves them.',
+  ),
 };
 const membershipKeys = Object.keys(groupMembershipShape);
 export const groupMembershipDeclarationSchema = z
@@ -239,9 +275,9 @@ export type GroupMembershipDeclaration = z.output<typeof groupMembershipDeclarat
 export type GroupMembershipDeclarationInput = z.input<typeof groupMembershipDeclarationSchema>;
 
 export const groupMembershipStateSchema = z.looseObject({
-  groupId: z.number().int(),
-  userId: z.number().int(),
-  email: z.string().optional(),
+  groupId: z.number().int().describe("The group's Domo id."),
+  userId: z.number().int().describe("The user's Domo id."),
+  email: z.string().optional().describe("The user's email, when declared by email."),
   deletionPolicy: z.enum(deletionPolicies).default("delete"),
   groupManaged,
 });

@@ -30,10 +30,13 @@ export const liveFieldSchemas = {
 /** Fields Domo sets and reports, never written: kept in state as outputs. */
 export const readOnlyShape = {
   /** Names of the groups the user belongs to, as Domo reports them. */
-  groups: z.array(z.string()).optional(),
-  image: z.string().optional(),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
+  groups: z
+    .array(z.string())
+    .optional()
+    .describe("Names of the groups the user belongs to, as Domo reports them."),
+  image: z.string().optional().describe("The user's avatar image, as Domo reports it."),
+  createdAt: z.string().optional().describe("When Domo created the account."),
+  updatedAt: z.string().optional().describe("When Domo last changed the account."),
 };
 
 function optionalEach<T extends Record<string, z.ZodType>>(
@@ -55,10 +58,15 @@ const storedSettingsShape = Object.fromEntries(
  * the provider settings that matter after create.
  */
 export const userStateSchema = z.looseObject({
-  userId: z.number().int(),
+  userId: z.number().int().describe("Domo's numeric id of the user (the resource's id, as a number)."),
   ...optionalEach(liveFieldSchemas),
   ...readOnlyShape,
-  managedFields: z.array(z.string()).default([]),
+  managedFields: z
+    .array(z.string())
+    .default([])
+    .describe(
+      "The profile fields the declaration manages: removing one from the declaration clears it in Domo; fields never declared are left alone.",
+    ),
   ...storedSettingsShape,
 });
 export type UserState = z.output<typeof userStateSchema>;

@@ -115,29 +115,42 @@ function wholeNumber(field: string, what: string) {
  * are the user's writable fields everywhere (write body, state, diff, users file, export).
  */
 export const userProfileShape = {
-  email: email("email", { required: true }),
-  name: text("name", 255, { required: "the person's full name as Domo shows it" }),
-  role: role().optional(),
-  roleId: wholeNumber("roleId", "a custom role's id").positive("roleId must be positive").optional(),
-  title: text("title", 255).optional(),
-  alternateEmail: email("alternateEmail").optional(),
+  email: email("email", { required: true }).describe(
+    "The person's email: their identity in Domo, compared without case.",
+  ),
+  name: text("name", 255, { required: "the person's full name as Domo shows it" }).describe(
+    "The person's full name as Domo shows it.",
+  ),
+  role: role().optional().describe("A Domo system role (case-sensitive). Set this or roleId."),
+  roleId: wholeNumber("roleId", "a custom role's id")
+    .positive("roleId must be positive")
+    .optional()
+    .describe("A custom role's id. Set this or role."),
+  title: text("title", 255).optional().describe("The person's job title."),
+  alternateEmail: email("alternateEmail")
+    .optional()
+    .describe("Another email of the person (not the same as email)."),
   phone: text("phone", 40)
     .refine((s) => /^[+0-9 ()./x-]{3,40}$/i.test(s), "phone may contain only digits, spaces, + ( ) . - and x")
-    .optional(),
-  location: text("location", 255).optional(),
+    .optional()
+    .describe("The person's phone number: digits, spaces, + ( ) . - and x."),
+  location: text("location", 255).optional().describe("Where the person works."),
   timezone: text("timezone", 64)
     .refine(
       (s) => validTimezones.has(s) || isEtcZone(s),
       "timezone is not an IANA time zone (expected e.g. America/Los_Angeles)",
     )
-    .optional(),
+    .optional()
+    .describe("The person's IANA time zone, e.g. America/Los_Angeles."),
   locale: text("locale", 35)
     .refine(isLocale, "locale is not a BCP 47 locale tag (expected e.g. en-US)")
-    .optional(),
+    .optional()
+    .describe("The person's BCP 47 locale tag, e.g. en-US."),
   employeeNumber: wholeNumber("employeeNumber", "the person's employee number")
     .nonnegative("employeeNumber must not be negative")
     .max(Number.MAX_SAFE_INTEGER, "employeeNumber is too large")
-    .optional(),
+    .optional()
+    .describe("The person's employee number."),
 };
 
 /** A Domo user id, as a number or a string of digits; always a string once parsed (model/ids.ts). */
@@ -150,17 +163,32 @@ const importIdSchema = domoIdSchema(
 /** Settings: properties that steer the provider and never reach Domo. */
 export const userSettingsShape = {
   /** Create only: ask Domo to email an invitation. */
-  sendInvite: z.boolean({ error: "sendInvite must be true or false" }).default(false),
+  sendInvite: z
+    .boolean({ error: "sendInvite must be true or false" })
+    .default(false)
+    .describe("Create only: ask Domo to email an invitation."),
   /** Create only: take over an existing account with the same email instead of failing. */
-  adoptExisting: z.boolean({ error: "adoptExisting must be true or false" }).default(false),
+  adoptExisting: z
+    .boolean({ error: "adoptExisting must be true or false" })
+    .default(false)
+    .describe("Create only: take over an existing account with the same email instead of failing."),
   /** Create only: take over the account with this id (the `import` resource option lands here). */
-  importId: importIdSchema.optional(),
+  importId: importIdSchema
+    .optional()
+    .describe(
+      "Create only: take over the account with this Domo user id (a number or a string of digits) instead of creating one.",
+    ),
   /**
    * Create only: let a takeover by id rewrite the account's email. Without it, importId (or a
    * users-file `id:`) pointing at an account whose email differs from the declared one fails:
    * a mistyped id must not turn someone else's account into this person's.
    */
-  allowEmailChange: z.boolean({ error: "allowEmailChange must be true or false" }).default(false),
+  allowEmailChange: z
+    .boolean({ error: "allowEmailChange must be true or false" })
+    .default(false)
+    .describe(
+      "Create only: let a takeover by id rewrite the account's email. Without it, importId pointing at an account whose email differs from the declared one fails.",
+    ),
   /**
    * The emails this person's account had before (a marriage, a typo fixed, a domain move): the
    * explicit statement "same person, new email". A users directory keeps the account's
@@ -173,15 +201,22 @@ export const userSettingsShape = {
       error: (iss) =>
         `formerEmails must be a list of the emails this person had before, got ${typeName(iss.input)}`,
     })
-    .optional(),
+    .optional()
+    .describe(
+      'The emails this person\'s account had before: the statement "same person, new email". A create finds the account under a former email and takes it over instead of making a second one. Compared without case; never stored, never causes an update.',
+    ),
   deletionPolicy: z
     .enum(deletionPolicies, {
       error: `deletionPolicy must be "delete" (remove the account when the resource goes) or "retain" (leave it in Domo)`,
     })
-    .default("delete"),
+    .default("delete")
+    .describe('"delete": remove the account when the resource goes; "retain": leave it in Domo.'),
   allowUnsafeAdminChanges: z
     .boolean({ error: "allowUnsafeAdminChanges must be true or false" })
-    .default(false),
+    .default(false)
+    .describe(
+      "Allow deleting or demoting the account the API credentials belong to, or the last Admin (refused otherwise).",
+    ),
 };
 
 export type UserWriteField = keyof typeof userProfileShape;

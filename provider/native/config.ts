@@ -15,19 +15,13 @@ import type { PropertyMap } from "../runtime/kind";
 const engineKeys = new Set(["version", "pluginDownloadURL"]);
 const settingKeySet: ReadonlySet<string> = new Set(clientSettingKeys);
 
-/** A secret as the engine sends it to a provider that accepts secrets. */
-const secretSig = "1b47061264138c4ac30d75fd1eb44270";
-function plain(value: unknown): unknown {
-  if (
-    value !== null &&
-    typeof value === "object" &&
-    (value as Record<string, unknown>)[sigKey] === secretSig
-  ) {
-    return (value as { value?: unknown }).value;
-  }
-  return value;
-}
+/** A secret as the engine sends it (and takes it back): an object marked with these. */
 const sigKey = "4dabf18193072939515e22adb298388d";
+const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+
+function plain(value: unknown): unknown {
+  return isSecret(value) ? (value as { value?: unknown }).value : value;
+}
 
 /**
  * CheckConfig: every setting valid (credentials may still come from the environment at
@@ -58,7 +52,32 @@ export function checkProviderConfig(news: PropertyMap): { inputs: PropertyMap; f
       failures.push({ property: key, reason: `domo:${key} ${issue.message}` });
     }
   }
-  return { inputs: news, failures };
+  return { inputs: withSecretsMarked(news), failures };
+}
+
+/**
+ * The client secret goes back marked secret whatever the program did (a YAML or Go program,
+ * or an explicit provider given a plain string): the engine then stores it encrypted in the
+ * provider's state, as Pulumi stores every secret (ciphertext under the stack's secrets
+ * provider), and never as text.
+ */
+function withSecretsMarked(news: PropertyMap): PropertyMap {
+  const out: PropertyMap = { ...news };
+  for (const key of secretSettingKeys) {
+    const value = news[key];
+    if (value === undefined || value === null || isSecret(value) || holdsUnknown(value)) continue;
+    out[key] = { [sigKey]: secretSig, value };
+  }
+  return out;
+}
+
+/** The settings that are secrets (one today). */
+const secretSettingKeys: readonly string[] = ["clientSecret"];
+
+function isSecret(value: unknown): boolean {
+  return (
+    value !== null && typeof value === "object" && (value as Record<string, unknown>)[sigKey] === secretSig
+  );
 }
 
 /**

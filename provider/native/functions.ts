@@ -1,4 +1,13 @@
-import { parseDomoId } from "../model";
+import {
+  type GroupState,
+  parseDomoId,
+  type StoredSettings,
+  settingDefaults,
+  storedGroupSettingFields,
+  storedSettingFields,
+} from "../model";
+import { groupStateOf } from "../resources/group/state";
+import { stateFrom } from "../resources/user/state-build";
 import { type ConfigGet, sharedRun } from "../runtime";
 import type { CheckFailure, PropertyMap } from "../runtime/kind";
 import { nativeFunctionTokens } from "./tokens";
@@ -21,7 +30,14 @@ export async function invokeFunction(
     if ("failures" in by) return by;
     const user = by.id !== undefined ? await client.users.get(by.id) : await client.users.findByEmail(by.key);
     if (!user) throw notFound("user", by);
-    return { outputs: { ...user, userId: user.id } };
+    // The account as a User's state shows it, without what only a resource has (its settings
+    // and managed fields): the schema's getUser outputs are derived the same way.
+    return {
+      outputs: without(stateFrom(user, settingDefaults as StoredSettings, []), [
+        ...storedSettingFields,
+        "managedFields",
+      ]),
+    };
   }
   if (token === nativeFunctionTokens.getGroup) {
     const by = lookup(inputs, "name");
@@ -29,12 +45,20 @@ export async function invokeFunction(
     const group =
       by.id !== undefined ? await client.groups.get(by.id) : await client.groups.findByName(by.key);
     if (!group) throw notFound("group", by);
-    const members = await client.groups.listMembers(group.id);
-    return { outputs: { ...group, groupId: group.id, memberIds: members } };
+    return {
+      outputs: without(
+        groupStateOf(group, { deletionPolicy: "delete", allowDeleteWithMembers: false } as GroupState),
+        storedGroupSettingFields,
+      ),
+    };
   }
   throw new Error(
     `the domo provider has no function ${token}; it has ${Object.values(nativeFunctionTokens).join(", ")}`,
   );
+}
+
+function without(state: object, keys: readonly string[]): PropertyMap {
+  return Object.fromEntries(Object.entries(state).filter(([k]) => !keys.includes(k)));
 }
 
 type Lookup = { id: number; key: string } | { id: undefined; key: string } | { failures: CheckFailure[] };

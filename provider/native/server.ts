@@ -1,9 +1,8 @@
-import * as path from "node:path";
-import type * as Grpc from "@grpc/grpc-js";
+import * as grpc from "@grpc/grpc-js";
 import type * as pulumi from "@pulumi/pulumi";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import type * as pulumiProvider from "@pulumi/pulumi/provider";
-import type * as StructProto from "google-protobuf/google/protobuf/struct_pb";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { DomoError } from "../client/errors";
 import type { ConfigGet } from "../runtime";
 import type { PropertyMap, ResourceKind } from "../runtime/kind";
@@ -114,26 +113,14 @@ export class DomoNativeProvider implements pulumiProvider.Provider {
   }
 }
 
-/**
- * Modules the SDK's server itself uses, resolved from the SDK's own folder: the gRPC server
- * whose `addService` is wrapped (see serve) must be the very instance the SDK loads, and the
- * protobuf Struct the one its messages are made with.
- */
-function sdkModule<T>(name: string): T {
-  const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-  return require(require.resolve(name, { paths: [sdk] })) as T;
-}
-const grpc = sdkModule<typeof Grpc>("@grpc/grpc-js");
-const structproto = sdkModule<typeof StructProto>("google-protobuf/google/protobuf/struct_pb");
-
 /** The type token of a URN (`urn:pulumi:<stack>::<project>::<parent types$>type::<name>`). */
 export function typeOfUrn(urn: string): string {
   const qualified = urn.split("::")[2] ?? "";
   return qualified.split("$").pop() ?? "";
 }
 
-function struct(map: PropertyMap): StructProto.Struct {
-  return structproto.Struct.fromJavaScript(map as Record<string, StructProto.JavaScriptValue>);
+function struct(map: PropertyMap): structproto.Struct {
+  return structproto.Struct.fromJavaScript(map as Record<string, structproto.JavaScriptValue>);
 }
 
 /** A property map the wire (protobuf Struct) takes: no undefined anywhere. */
@@ -142,7 +129,7 @@ function wire(map: PropertyMap): PropertyMap {
 }
 
 type UnaryCall<Req> = { request: Req };
-type Callback<Res> = (error: Grpc.ServiceError | null, value?: Res) => void;
+type Callback<Res> = (error: grpc.ServiceError | null, value?: Res) => void;
 type ServiceImpl = Record<string, (...args: never[]) => unknown>;
 
 /**
@@ -200,7 +187,7 @@ function configMethods(provider: DomoNativeProvider) {
           }
           callback(null, resp);
         },
-        (e: unknown) => callback(e as Grpc.ServiceError),
+        (e: unknown) => callback(e as grpc.ServiceError),
       );
     },
     configure(call: UnaryCall<provproto.ConfigureRequest>, callback: Callback<provproto.ConfigureResponse>) {
@@ -231,7 +218,9 @@ export async function serve(provider: DomoNativeProvider, args: string[]): Promi
   const { main } = await import("@pulumi/pulumi/provider");
   const original = grpc.Server.prototype.addService;
   const replaced = configMethods(provider);
+  let wrapped = false;
   grpc.Server.prototype.addService = function (service, implementation) {
+    wrapped = true;
     // The SDK's methods live on its class's prototype: keep them reachable, bound to it by gRPC.
     const withConfig = Object.assign(Object.create(implementation as ServiceImpl) as ServiceImpl, replaced);
     return original.call(this, service, withConfig as never);
@@ -241,4 +230,11 @@ export async function serve(provider: DomoNativeProvider, args: string[]): Promi
   } finally {
     grpc.Server.prototype.addService = original;
   }
+  // The SDK must have loaded the same @grpc/grpc-js (package.json asks for the SDK's range, so
+  // npm keeps one copy): otherwise its server answers config calls as UNIMPLEMENTED and drops
+  // the credentials. Fail loudly rather than serve without configuration.
+  if (!wrapped)
+    throw new Error(
+      "the Pulumi SDK's provider server uses another copy of @grpc/grpc-js; reinstall so npm keeps one",
+    );
 }

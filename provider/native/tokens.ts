@@ -1,21 +1,20 @@
 // The native provider's names: its package, and the type token of every resource kind and
-// function it serves. Written into users' state files and programs: never change one.
+// function it serves. Written into users' state files and programs: never change one. The
+// resource kinds' tokens come from resources/type-tokens.ts (the one place tokens are made).
+import { type DynamicKind, dynamicKinds, nativePackage, nativeType } from "../resources/type-tokens";
 
 /** The Pulumi package name: the plugin is `pulumi-resource-domo`, its config `domo:<key>`. */
-export const packageName = "domo";
+export const packageName = nativePackage;
 
-/** Every native resource kind, by the name its SDKs give it. */
-export const nativeResourceTypes = {
-  User: "domo:index:User",
-  Group: "domo:index:Group",
-  GroupMembers: "domo:index:GroupMembers",
-  GroupMembership: "domo:index:GroupMembership",
-  /** Made by UserDirectory in bulk mode: a batch of accounts in one resource. */
-  UserBatch: "domo:index:UserBatch",
-  /** Made by UserDirectory: the directory's deletion guard and identity record. */
-  DirectoryDeletionGuard: "domo:index:DirectoryDeletionGuard",
-} as const;
-export type NativeResourceKind = keyof typeof nativeResourceTypes;
+/**
+ * Every native resource kind, by the name its SDKs give it: User, Group, GroupMembers,
+ * GroupMembership, and the two a UserDirectory makes, UserBatch (bulk mode: a batch of
+ * accounts in one resource) and DirectoryDeletionGuard (its deletion guard and identity record).
+ */
+export const nativeResourceTypes = Object.fromEntries(
+  (Object.keys(dynamicKinds) as DynamicKind[]).map((kind) => [kind, nativeType(kind)]),
+) as Record<DynamicKind, string>;
+export type NativeResourceKind = DynamicKind;
 
 /** The component (served by Construct). */
 export const nativeComponentTypes = {

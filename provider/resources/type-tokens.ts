@@ -22,3 +22,19 @@ export type DynamicKind = keyof typeof dynamicKinds;
 export function dynamicType(kind: DynamicKind): string {
   return `pulumi-nodejs:dynamic/domo:${kind}`;
 }
+
+/** The package of the native provider (plugin `pulumi-resource-domo`, config `domo:<key>`). */
+export const nativePackage = "domo";
+
+/**
+ * The type token of a kind served by the native provider: the same kind as the dynamic one
+ * of that name (one implementation), under the package's own token.
+ */
+export function nativeType(kind: DynamicKind): string {
+  return `${nativePackage}:index:${kind}`;
+}
+
+/** Both tokens of every kind: what tools reading state (recover, migrate) recognise. */
+export function typesOf(kind: DynamicKind): [dynamic: string, native: string] {
+  return [dynamicType(kind), nativeType(kind)];
+}

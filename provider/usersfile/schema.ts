@@ -82,7 +82,11 @@ export type UsersFileDefaultsInput = Omit<z.input<typeof usersFileDefaultsSchema
  * to take over an existing account. Validation goes through `parseDeclaration`, so the
  * messages are the resource's own.
  */
-export const usersFileEntrySchema = userDeclarationSchema.safeExtend({ id: domoUserIdSchema.optional() });
+export const usersFileEntrySchema = userDeclarationSchema.safeExtend({
+  id: domoUserIdSchema
+    .optional()
+    .describe("An existing Domo user's id: the first `up` takes that account over instead of creating one."),
+});
 export type UsersFileEntryInput = Omit<z.input<typeof usersFileEntrySchema>, "id" | "role" | "importId"> & {
   /** An existing Domo user's id: the first `up` takes that account over instead of creating one. */
   id?: number | string | undefined;
@@ -107,7 +111,11 @@ export const entryFields = [
  */
 const usersFileGroupShape = {
   name: groupProfileShape.name,
-  id: domoGroupIdSchema.optional(),
+  id: domoGroupIdSchema
+    .optional()
+    .describe(
+      "An existing Domo group's id: the first `up` takes that group over; renaming it then renames it in place.",
+    ),
   /**
    * The names this group had before in this file: renaming a group keeps its Domo id (one PUT
    * of the new name), so every page, card, DataSet and PDP policy shared with it keeps it.
@@ -117,12 +125,18 @@ const usersFileGroupShape = {
       error: (iss) =>
         `formerNames must be a list of the names this group had before, got ${describe(iss.input)}`,
     })
-    .optional(),
+    .optional()
+    .describe(
+      "The names this group had before: renaming a group keeps its Domo id (one PUT of the new name).",
+    ),
   members: z
     .enum(membershipModes, {
       error: `members must be "authoritative" (exactly the users that list this group) or "additive" (at least them)`,
     })
-    .default("authoritative"),
+    .default("authoritative")
+    .describe(
+      'How its members are managed: "authoritative" (the users that list it are exactly its members) or "additive" (they are members; others are left alone).',
+    ),
   active: groupProfileShape.active.optional(),
   deletionPolicy: groupSettingsShape.deletionPolicy.unwrap().optional(),
   allowDeleteWithMembers: groupSettingsShape.allowDeleteWithMembers.unwrap().optional(),

@@ -1,6 +1,7 @@
 import { deletionGuardRecovery } from "../directory/recovery";
 import { domoUserDirectoryType } from "../directory/resource-type";
 import { groupMembershipRecovery, groupMembersRecovery, groupRecovery } from "../group/recovery";
+import { type DynamicKind, dynamicKinds, dynamicType, typesOf } from "../type-tokens";
 import { userBatchRecovery, userRecovery } from "../user/recovery";
 import {
   type ExportedStack,
@@ -30,7 +31,13 @@ export const recoveryKinds: readonly KindRecovery[] = [
   groupMembershipRecovery,
   deletionGuardRecovery,
 ];
-const kindOf = new Map(recoveryKinds.map((k) => [k.type, k]));
+/** A kind by either of its tokens: a stack of dynamic resources or of the native provider's. */
+const kindOf = new Map(recoveryKinds.flatMap((k) => nativeTokenOf(k.type).map((t) => [t, k] as const)));
+
+function nativeTokenOf(type: string): string[] {
+  const kind = (Object.keys(dynamicKinds) as DynamicKind[]).find((k) => dynamicType(k) === type);
+  return kind === undefined ? [type] : typesOf(kind);
+}
 
 export type RecoveryAction =
   | { kind: "recorded"; urn: string; type: string; detail: string; recorded: number }

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Builds the native provider's plugin archive, installable with no download and no Node.js on
+// the target machine:
+//   build/plugin/pulumi-resource-domo-v<version>-<os>-<arch>.tar.gz
+// holding one executable, `pulumi-resource-domo`: a Node.js single executable application
+// (Node 22's SEA: the node binary from the `node` dev dependency, with the provider bundled by
+// esbuild into one script and injected by postject). Install it with
+//   pulumi plugin install resource domo <version> --file <archive>
+// Run after `npm run build` (it bundles dist/native/main.js).
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const { version } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+const out = path.join(root, "build", "plugin");
+const work = path.join(out, "work");
+fs.rmSync(out, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+const log = (line) => process.stderr.write(`build-plugin: ${line}\n`);
+
+// 1. One script: the provider and every module it loads. Node's SEA runs one CommonJS file
+//    and can require only Node's built-in modules.
+const bundle = path.join(work, "pulumi-resource-domo.js");
+await esbuild.build({
+  entryPoints: [path.join(root, "dist", "native", "main.js")],
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "cjs",
+  outfile: bundle,
+  logLevel: "warning",
+  // Node's own punycode module is deprecated and warns on every start; the npm package is the
+  // same code without the warning.
+  alias: fs.existsSync(path.join(root, "node_modules", "punycode")) ? { punycode: "punycode/" } : {},
+});
+log(`bundled ${(fs.statSync(bundle).size / 1e6).toFixed(1)} MB`);
+
+// 2. The single executable: a copy of Node 22 (stripped of its debug symbols) with the script.
+const seaConfig = path.join(work, "sea-config.json");
+const blob = path.join(work, "sea-prep.blob");
+fs.writeFileSync(
+  seaConfig,
+  JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false }),
+);
+const node = path.join(root, "node_modules", "node", "bin", "node");
+execFileSync(node, ["--experimental-sea-config", seaConfig], { stdio: ["ignore", "ignore", "inherit"] });
+const exe = path.join(work, "pulumi-resource-domo");
+fs.copyFileSync(node, exe);
+fs.chmodSync(exe, 0o755);
+try {
+  execFileSync("strip", [exe], { stdio: "ignore" });
+} catch {
+  log("strip not found: the executable keeps Node's debug symbols (larger, same behaviour)");
+}
+const postject = path.join(path.dirname(require.resolve("postject/package.json")), "dist", "cli.js");
+execFileSync(
+  node,
+  [postject, exe, "NODE_SEA_BLOB", blob, "--sentinel-fuse", "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2"],
+  { stdio: ["ignore", "ignore", "inherit"] },
+);
+
+// 3. The archive `pulumi plugin install --file` takes: the executable at its top level.
+const platform = `${process.platform === "win32" ? "windows" : process.platform}-${process.arch === "x64" ? "amd64" : process.arch}`;
+const archive = path.join(out, `pulumi-resource-domo-v${version}-${platform}.tar.gz`);
+execFileSync("tar", ["-czf", archive, "-C", work, "pulumi-resource-domo"]);
+log(`wrote ${path.relative(root, archive)} (${(fs.statSync(archive).size / 1e6).toFixed(1)} MB)`);
+process.stdout.write(`${archive}\n`);
