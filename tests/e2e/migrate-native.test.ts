@@ -176,3 +176,111 @@ describe("migrate: a stack of dynamic resources to the native provider (real CLI
     assert.deepEqual(writes(fx.calls()), {}, "the no-change preview writes nothing either");
   });
 });
+
+/**
+ * A DomoUserDirectory (perUser and bulk mode): its children move, the component keeps its
+ * type and URN; the native program declares the remote component `domo:index:UserDirectory`
+ * (the provider's Construct builds the same children natively).
+ */
+const directoryProgram = `"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const pulumi = require("@pulumi/pulumi");
+const { native } = JSON.parse(fs.readFileSync(path.join(__dirname, "program.json"), "utf8"));
+class UserDirectory extends pulumi.ComponentResource {
+  constructor(name, args, opts) {
+    super("domo:index:UserDirectory", name, { ...args, userIds: undefined, groupIds: undefined }, { ...opts, version: "0.1.0" }, true);
+  }
+}
+const args = { file: path.join(__dirname, "users.yaml") };
+const people = native ? new UserDirectory("people", args) : new (require("pulumi-domo").DomoUserDirectory)("people", args);
+exports.userIds = people.userIds;
+exports.groupIds = people.groupIds;
+`;
+
+function usersFile(mode: "perUser" | "bulk"): string {
+  const people = Array.from(
+    { length: 5 },
+    (_, i) => `  - {email: person${i}@example.com, name: Person ${i}${i < 3 ? ", groups: [Analysts]" : ""}}`,
+  );
+  return [
+    `mode: ${mode}`,
+    ...(mode === "bulk" ? ["batchSize: 2"] : []),
+    "defaults:",
+    "  role: Participant",
+    "groups:",
+    "  - name: Analysts",
+    "users:",
+    ...people,
+    "",
+  ].join("\n");
+}
+
+for (const mode of ["perUser", "bulk"] as const) {
+  describe(`migrate: a DomoUserDirectory in ${mode} mode to the native component (real CLI)`, function () {
+    this.timeout(300_000);
+    let f: StackFixture | undefined;
+    afterEach(async () => {
+      await f?.dispose();
+      f = undefined;
+    });
+
+    it("one import; the native component previews no change and up writes nothing to Domo", async () => {
+      const PATH = [
+        path.join(repoRoot, "plugin"),
+        ensurePulumiCli(),
+        path.join(repoRoot, "node_modules", ".bin"),
+        process.env.PATH ?? "",
+      ].join(path.delimiter);
+      f = await StackFixture.create(`migrate-dir-${mode.toLowerCase()}`, { clientEnv: { PATH } });
+      const fx = f;
+      const useProgram = (native: boolean) =>
+        fs.writeFileSync(path.join(fx.projectDir, "program.json"), JSON.stringify({ native }));
+      fs.writeFileSync(path.join(fx.projectDir, "index.js"), directoryProgram);
+      fs.writeFileSync(path.join(fx.projectDir, "users.yaml"), usersFile(mode));
+      useProgram(false);
+      await fx.stack.up();
+      const before = resources(fx);
+      const children = before.filter((r) => r.parent?.endsWith("::domo:index:UserDirectory::people"));
+      const ids = new Map(children.map((r) => [r.urn.slice(r.urn.lastIndexOf("::") + 2), r.id]));
+      const kinds = children.map((r) => r.type.replace("pulumi-nodejs:dynamic/domo:", "")).sort();
+      assert.deepEqual(
+        [...new Set(kinds)],
+        mode === "bulk"
+          ? ["DirectoryDeletionGuard", "Group", "GroupMembers", "UserBatch"]
+          : ["DirectoryDeletionGuard", "Group", "GroupMembers", "User"],
+      );
+
+      fx.emu.resetCounters();
+      const migrated = await domoCli(
+        fx.stack,
+        ["migrate", "--stack", "dev", "--cwd", fx.projectDir],
+        fx.projectDir,
+      );
+      assert.equal(migrated.code, 0, migrated.stderr);
+      process.stdout.write(
+        `      pulumi-domo migrate --stack dev:\n${migrated.stdout.replace(/^/gm, "        ")}\n`,
+      );
+      assert.match(migrated.stdout, new RegExp(`Migrated dev: ${children.length} resource\\(s\\) moved`));
+      assert.deepEqual(fx.calls(), {}, "migrate makes no call to Domo");
+
+      useProgram(true);
+      const preview = await fx.stack.preview(["--diff"]);
+      process.stdout.write(`      first native preview:\n${preview.stdout.replace(/^/gm, "        ")}\n`);
+      assert.doesNotMatch(preview.stdout, /to (create|update|replace|delete)/);
+      const up = await fx.stack.up();
+      assert.doesNotMatch(up.stdout, /created|updated|deleted|replaced/);
+      const calls = fx.calls();
+      process.stdout.write(`      Domo calls (preview + up): ${JSON.stringify(calls)}\n`);
+      assert.deepEqual(writes(calls), {}, "no write to Domo");
+      await fx.stack.preview(["--expect-no-changes"]);
+      const after = resources(fx).filter((r) => r.parent?.endsWith("::domo:index:UserDirectory::people"));
+      assert.equal(after.length, children.length);
+      for (const r of after) {
+        assert.ok(r.type.startsWith("domo:index:"), r.type);
+        assert.equal(r.id, ids.get(r.urn.slice(r.urn.lastIndexOf("::") + 2)), `${r.urn} keeps its id`);
+      }
+      assert.deepEqual(writes(fx.calls()), {});
+    });
+  });
+}
