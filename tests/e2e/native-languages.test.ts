@@ -195,4 +195,71 @@ describe("native provider from Python, Go and YAML programs", function () {
       assert.equal(emu.store.listGroups().filter((g) => g.name === "Engineering").length, 0);
     });
   }
+
+  it("yaml: a UserDirectory over a users file, and pulumi import printing YAML", async () => {
+    emu = await startEmulator({
+      seed: { users: [{ email: "grace@example.com", name: "Grace Hopper", role: "Editor" }] },
+    });
+    const hosts = ensureLanguageHosts();
+    const tmpRoot = path.join(repoRoot, "tests", ".tmp");
+    fs.mkdirSync(tmpRoot, { recursive: true });
+    projectDir = fs.mkdtempSync(path.join(tmpRoot, "native-yaml-dir-"));
+    fs.writeFileSync(
+      path.join(projectDir, "Pulumi.yaml"),
+      `name: native-yaml-dir
+runtime: yaml
+resources:
+  people:
+    type: domo:index:UserDirectory
+    properties:
+      file: users.yaml
+outputs:
+  userIds: \${people.userIds}
+`,
+    );
+    const users = (extra: string) => `users:
+  - email: ada@example.com
+    name: Ada Lovelace
+    role: Editor
+    groups: [Analysts]
+  - email: alan@example.com
+    name: Alan Turing
+    role: Participant
+${extra}groups:
+  - name: Analysts
+`;
+    fs.writeFileSync(path.join(projectDir, "users.yaml"), users(""));
+    const stack = new LocalStack({
+      projectDir,
+      workDir: makeTempDir("pulumi-domo-yaml-dir-"),
+      env: languageHostEnv(hosts, nativePath()),
+    });
+    await stack.init();
+    await stack.setConfig("domo:apiHost", emu.url);
+    await stack.setConfig("domo:clientId", emu.credentials.clientId);
+    await stack.setConfig("domo:clientSecret", emu.credentials.clientSecret, { secret: true });
+    emu.resetCounters();
+    await stack.preview();
+    assert.equal(calls(), 0, "preview makes no call to Domo");
+    await stack.up();
+    const declared = ["ada@example.com", "alan@example.com", "grace@example.com"];
+    const live = () => emu.store.listUsers().filter((u) => !u.deleted && declared.includes(u.email));
+    assert.equal(live().length, 3, "two declared, Grace seeded");
+    await stack.preview(["--expect-no-changes"]);
+
+    // Someone made outside the program: imported, with its code printed in the project's language.
+    const grace = emu.store.listUsers().find((u) => u.email === "grace@example.com");
+    assert.ok(grace, "seeded outside any program");
+    emu.resetCounters();
+    const imported = await stack.run(
+      ["import", "domo:index:User", "grace-copy", String(grace.id), "--yes", "--protect=false"],
+      {
+        allowFailure: true,
+      },
+    );
+    assert.equal(writes(), 0, "an import only reads");
+    assert.match(imported.stdout, /type: domo:(index:)?User/, imported.stdout + imported.stderr);
+    assert.match(imported.stdout, /email: grace@example\.com/);
+    assert.match(imported.stdout, /name: Grace Hopper/);
+  });
 });
