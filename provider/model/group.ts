@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { domoIdSchema } from "./ids";
 import { type ParseResult, parseInputs } from "./inputs";
+import { settingsConvention } from "./settings";
 import { failOn, fieldsOf } from "./shapes";
 import { hasInvisible, quote, typeName } from "./text";
 import { deletionPolicies, normaliseEmail } from "./user";
@@ -113,6 +114,9 @@ export const storedGroupSettingFields = groupSettingFields.filter((f) => !groupC
   | "allowDeleteWithMembers"
 )[];
 
+/** DomoGroup's settings under the one defaults convention of every kind (model/settings.ts). */
+export const groupSettings = settingsConvention(groupSettingsShape, groupCreateTimeSettings);
+
 const groupDeclarationKeys = [...groupWriteFields, ...groupSettingFields];
 
 function strictKeys(kind: string, keys: readonly string[]) {
@@ -205,6 +209,14 @@ export const groupMembersShape = {
   ),
 };
 const membersKeys = Object.keys(groupMembersShape);
+/** DomoGroupMembers' settings under the one defaults convention (its lists are declarations, not settings). */
+export const groupMembersSettings = settingsConvention(
+  {
+    deletionPolicy: groupMembersShape.deletionPolicy,
+    allowRemoveExisting: groupMembersShape.allowRemoveExisting,
+  },
+  ["allowRemoveExisting"],
+);
 export const groupMembersDeclarationSchema = z
   .strictObject(groupMembersShape, { error: strictKeys("DomoGroupMembers", membersKeys) })
   .transform((v) => ({
@@ -264,6 +276,10 @@ export const groupMembershipShape = {
   ),
 };
 const membershipKeys = Object.keys(groupMembershipShape);
+/** DomoGroupMembership's settings under the one defaults convention. */
+export const groupMembershipSettings = settingsConvention({
+  deletionPolicy: groupMembershipShape.deletionPolicy,
+});
 export const groupMembershipDeclarationSchema = z
   .strictObject(groupMembershipShape, { error: strictKeys("DomoGroupMembership", membershipKeys) })
   .superRefine((value, ctx) => {

@@ -6,6 +6,7 @@
 export * from "./group";
 export * from "./ids";
 export * from "./inputs";
+export * from "./settings";
 export * from "./text";
 export * from "./user";
 export * from "./user-state";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { domoIdSchema } from "./ids";
 import { type ParseResult, parseInputs, unknownValue } from "./inputs";
+import { settingsConvention } from "./settings";
 import { hasInvisible, quote, typeName } from "./text";
 
 /**
@@ -244,33 +245,24 @@ export const storedSettingFields = settingFields.filter(
 export type StoredSettings = Pick<UserDeclaration, (typeof storedSettingFields)[number]>;
 
 /**
- * Each setting's default (importId has none): what an absent setting means, in inputs and in
- * state alike. Inputs leave a setting at its default out, so a preview shows only what was
- * declared; outputs (the state) keep every stored setting.
+ * DomoUser's settings under the one defaults convention of every kind (model/settings.ts): a
+ * setting at its default is left out of inputs (and of DomoUser's state), and an absent setting
+ * reads as its default. State that pulumi-domo 0.1.0 wrote (every default spelled out in the
+ * inputs) diffs clean against the shorter inputs; the next `up` records them.
  */
-export const settingDefaults: Readonly<Partial<Record<UserSettingField, unknown>>> = Object.fromEntries(
-  settingFields.flatMap((f) => {
-    const parsed = userSettingsShape[f].safeParse(undefined);
-    return parsed.success && parsed.data !== undefined ? [[f, parsed.data]] : [];
-  }),
-);
+export const userSettings = settingsConvention(userSettingsShape, createTimeSettings);
+
+/** Each setting's default (importId has none): what an absent setting means, in inputs and in state alike. */
+export const settingDefaults: Readonly<Partial<Record<UserSettingField, unknown>>> = userSettings.defaults;
 
 /** A setting's value in inputs or state, its default where absent. */
 export function settingValue(field: UserSettingField, from: Record<string, unknown>): unknown {
-  return from[field] ?? settingDefaults[field];
+  return userSettings.value(field, from);
 }
 
-/**
- * Inputs without the settings that merely repeat their default. State that pulumi-domo 0.1.0
- * wrote (every default spelled out in the inputs) diffs clean against them, because an absent
- * setting is read as its default; the next `up` records the shorter inputs.
- */
+/** Inputs (or a state) without the settings that merely repeat their default. */
 export function omitDefaultSettings(inputs: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...inputs };
-  for (const f of settingFields) {
-    if (settingDefaults[f] !== undefined && out[f] === settingDefaults[f]) delete out[f];
-  }
-  return out;
+  return userSettings.withoutDefaults(inputs);
 }
 
 const declarationKeys = [...userWriteFields, ...settingFields];

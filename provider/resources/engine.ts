@@ -1,6 +1,12 @@
 import { DomoError } from "../client/errors";
-import { type CheckFailure, hasInvisible, type ParseResult } from "../model";
-import type { EngineHandler, PropertyMap } from "../runtime/kind";
+import {
+  type CheckFailure,
+  definedOnly,
+  hasInvisible,
+  type ParseResult,
+  type SettingsConvention,
+} from "../model";
+import type { CheckResult, EngineHandler, PropertyMap } from "../runtime/kind";
 
 // The shapes every kind exchanges with a transport are the runtime's kind contract.
 export type {
@@ -20,6 +26,25 @@ export { inPlace } from "../runtime/kind";
  * exchanges (kept free of `any`), the in-place diff answer, the declaration-at-apply rule, and
  * the factory of the objects Pulumi serializes into `__provider`.
  */
+
+/**
+ * check's answer, one rule for every kind: failures safe to print, or the parsed inputs with the
+ * settings at their default left out (the defaults convention, model/settings.ts), Pulumi's
+ * unknown placeholders put back as the engine sent them (apply sees the real value), and the
+ * `__provider` text kept.
+ */
+export function checkedInputs<T extends object>(
+  result: ParseResult<T>,
+  news: PropertyMap,
+  settings?: SettingsConvention<string>,
+): CheckResult {
+  if (!result.ok) return { failures: result.failures.map((f) => safeFailure(f, news)) };
+  const parsed: PropertyMap = definedOnly({ ...result.value });
+  const inputs = settings ? settings.withoutDefaults(parsed) : parsed;
+  for (const key of result.unknowns) inputs[key] = news[key];
+  if (news.__provider !== undefined) inputs.__provider = news.__provider;
+  return { inputs };
+}
 
 /** The declaration at apply: every value known and valid, or an invalid_input error. */
 export function declared<T>(result: ParseResult<T>): T {

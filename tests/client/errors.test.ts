@@ -4,6 +4,8 @@ import {
   DomoError,
   type DomoErrorKind,
   domoErrorKinds,
+  domoSaid,
+  isContentOwnerRefusal,
   isDomoError,
   kindForStatus,
 } from "../../provider/client/errors";
@@ -108,5 +110,162 @@ describe("DomoError (client/errors.ts): kinds, messages, advice", () => {
       content_owner: /owns DataSets or DataFlows: transfer their content .* deletionPolicy: retain\.$/,
     };
     for (const kind of domoErrorKinds) assert.match(adviceFor(kind), advice[kind], kind);
+  });
+  describe("a refused delete of a user who owns content (isContentOwnerRefusal, domoSaid)", () => {
+    /** A failed call as the client builds it: Domo's words, then the advice of its kind. */
+    const failed = (kind: DomoErrorKind, said: string, extra: { status?: number; path?: string } = {}) =>
+      new DomoError({
+        kind,
+        message: `Domo said: ${said}. ${adviceFor(kind)}`,
+        method: "DELETE",
+        path: extra.path ?? "/v1/users/7",
+        ...(extra.status === undefined ? {} : { status: extra.status }),
+        toe: "T",
+      });
+
+    it("domoSaid: Domo's own words between the prefix and the kind's advice, else nothing", () => {
+      assert.equal(
+        domoSaid(failed("rejected", "User 7 owns DataSets", { status: 400 })),
+        "User 7 owns DataSets",
+      );
+      // The advice's last occurrence ends Domo's words (they may hold ". " themselves).
+      assert.equal(domoSaid(failed("conflict", "One. Two", { status: 409 })), "One. Two");
+      assert.equal(domoSaid(new DomoError({ kind: "rejected", message: "No user 7." })), undefined);
+      assert.equal(
+        domoSaid(new DomoError({ kind: "rejected", message: "Domo said: no advice after" })),
+        undefined,
+      );
+      assert.equal(
+        domoSaid(new DomoError({ kind: "rejected", message: `Said: x. ${adviceFor("rejected")}` })),
+        undefined,
+        "only a message that starts with the prefix",
+      );
+      assert.equal(
+        domoSaid(new DomoError({ kind: "rejected", message: `Domo said: x. ${adviceFor("conflict")}` })),
+        undefined,
+        "the advice must be the error's own kind's",
+      );
+    });
+
+    it("every wording of the content and of owning it, in any case, is a refusal", () => {
+      const content = [
+        "DataSets",
+        "dataset",
+        "data set",
+        "data-sets",
+        "data_set",
+        "DataFlows",
+        "dataflow",
+        "data flow",
+        "content",
+      ];
+      const owning = [
+        "own",
+        "owns",
+        "owned",
+        "owner",
+        "owners",
+        "ownership",
+        "owning",
+        "transfer",
+        "transfers",
+        "transferred",
+        "transferring",
+        "reassign",
+        "reassigns",
+        "reassigned",
+        "reassigning",
+      ];
+      for (const c of content) {
+        assert.equal(
+          isContentOwnerRefusal(failed("rejected", `user ${owning[1]} ${c}`, { status: 400 })),
+          true,
+          c,
+        );
+      }
+      for (const o of owning) {
+        assert.equal(
+          isContentOwnerRefusal(failed("conflict", `${o} the DataSets first`, { status: 409 })),
+          true,
+          o,
+        );
+        assert.equal(
+          isContentOwnerRefusal(failed("rejected", `${o.toUpperCase()} DATAFLOWS`, { status: 422 })),
+          true,
+          o,
+        );
+      }
+    });
+
+    it("needs both the content and its ownership, as whole words", () => {
+      for (const said of [
+        "User owns nothing here",
+        "Invalid dataset id",
+        "Unknown DataSet",
+        "The datasets are ownable",
+        "metadata sets have an owner",
+        "transfer the contents first",
+        "contented owner",
+      ]) {
+        assert.equal(isContentOwnerRefusal(failed("rejected", said, { status: 400 })), false, said);
+      }
+    });
+
+    it("only a 4xx refusal (rejected, conflict, forbidden); a 5xx, a rate limit or a missing user never", () => {
+      const said = "User 7 owns DataSets";
+      for (const [kind, status] of [
+        ["rejected", 400],
+        ["rejected", 499],
+        ["conflict", 409],
+        ["forbidden", 403],
+        ["rejected", undefined],
+      ] as const) {
+        assert.equal(
+          isContentOwnerRefusal(failed(kind, said, status === undefined ? {} : { status })),
+          true,
+          `${kind} ${status}`,
+        );
+      }
+      for (const [kind, status] of [
+        ["rejected", 399],
+        ["rejected", 500],
+        ["conflict", 503],
+        ["server", 500],
+        ["rate_limited", 429],
+        ["not_found", 404],
+        ["auth", 401],
+        ["network", undefined],
+      ] as const) {
+        assert.equal(
+          isContentOwnerRefusal(failed(kind, said, status === undefined ? {} : { status })),
+          false,
+          `${kind} ${status}`,
+        );
+      }
+      assert.equal(
+        isContentOwnerRefusal(new DomoError({ kind: "content_owner", message: "m", status: 500 })),
+        true,
+      );
+      assert.equal(
+        isContentOwnerRefusal({ kind: "content_owner", message: "owns DataSets" }),
+        false,
+        "a DomoError only",
+      );
+      assert.equal(isContentOwnerRefusal(undefined), false);
+    });
+
+    it("reads Domo's words, not the request's path or the advice around them", () => {
+      // The path names content and the advice is no ownership wording: Domo's words decide.
+      const e = failed("rejected", "Cannot delete: transfer pending", { status: 400, path: "/v1/content/7" });
+      assert.match(e.message, /content/);
+      assert.equal(isContentOwnerRefusal(e), false);
+      // A message without Domo's words (no JSON body) is read whole.
+      assert.equal(
+        isContentOwnerRefusal(
+          new DomoError({ kind: "rejected", status: 400, message: "user owns datasets" }),
+        ),
+        true,
+      );
+    });
   });
 });

@@ -886,4 +886,29 @@ describe("errorFromResponse (client/attempt.ts)", () => {
     const cut = errorFromResponse("GET", "/p", 400, JSON.stringify({ message: "b".repeat(400) }));
     assert.ok(cut.message.startsWith(`Domo said: ${"b".repeat(300)}. `));
   });
+  it("ends Domo's words with one stop: its own '.', '!' or '?' is kept, never doubled", () => {
+    const say = (message: string) => errorFromResponse("GET", "/p", 400, JSON.stringify({ message })).message;
+    assert.ok(say("Stop!").startsWith("Domo said: Stop! Domo rejected"));
+    assert.ok(say("Why?").startsWith("Domo said: Why? Domo rejected"));
+    assert.ok(say("Done.").startsWith("Domo said: Done. Domo rejected"));
+    assert.ok(say("No stop").startsWith("Domo said: No stop. Domo rejected"));
+    assert.ok(say("Stop!?x").startsWith("Domo said: Stop!?x. Domo rejected"));
+  });
+
+  it("a 403 is a rate limit when Domo's message, error or error_description says so (a rate limit is retried, a refusal is not)", () => {
+    const kind = (body: unknown) => errorFromResponse("GET", "/p", 403, JSON.stringify(body)).kind;
+    assert.equal(kind({ message: "API Rate limit reached." }), "rate_limited");
+    assert.equal(kind({ message: "Forbidden", error: "rate_limit_exceeded" }), "rate_limited");
+    assert.equal(kind({ error_description: "Too Many Requests" }), "rate_limited");
+    assert.equal(kind({ message: "Forbidden", error: "access_denied" }), "forbidden");
+    // statusReason is shown when nothing else is, but does not make a 403 a rate limit.
+    assert.equal(kind({ statusReason: "rate limit" }), "forbidden");
+    // Not JSON (a proxy's page): its first 1,000 characters are read, no more.
+    assert.equal(errorFromResponse("GET", "/p", 403, "<h1>Too many requests</h1>").kind, "rate_limited");
+    assert.equal(
+      errorFromResponse("GET", "/p", 403, `${"<p>".repeat(400)}rate limit`).kind,
+      "forbidden",
+      "wording past the first 1,000 characters is not read",
+    );
+  });
 });

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { parseGroupInputs, parseGroupMembershipInputs, parseGroupMembersInputs } from "../../provider/model";
+import { checkedInputs } from "../../provider/resources/engine";
 import { StackFixture } from "./stack-fixture";
 
 /**
@@ -250,5 +252,53 @@ describe("end to end: groups and memberships with the real Pulumi CLI", function
     declare({ ...base, groups: base.groups?.slice(0, 1), members: base.members?.slice(0, 1) });
     await f.stack.up();
     assert.equal(f.emu.store.getGroup(ops.id), undefined);
+  });
+  it("9. state written before the one defaults convention (group inputs with their defaults) previews and ups with no change, 0 calls", async () => {
+    await fixture("groups-defaults");
+    const program: Program = {
+      ...base,
+      groups: [...(base.groups ?? []), { key: "readers", name: "Readers", deletionPolicy: "retain" }],
+      memberships: [{ key: "ada-reads", group: "readers", user: "ada" }],
+    };
+    await deployed(program);
+    // Rewrite every group resource's inputs as the previous check wrote them: the parsed
+    // declaration with every setting at its default spelled out.
+    const exported = path.join(f.projectDir, "old-state.json");
+    await f.stack.run(["stack", "export", "--file", exported]);
+    const deployment = JSON.parse(fs.readFileSync(exported, "utf8")) as {
+      deployment: { resources: Array<{ type: string; inputs?: Record<string, unknown> }> };
+    };
+    const oldCheck: Record<string, (news: Record<string, unknown>) => Record<string, unknown> | undefined> = {
+      "domo:Group": (n) => checkedInputs(parseGroupInputs(n), n).inputs,
+      "domo:GroupMembers": (n) => checkedInputs(parseGroupMembersInputs(n), n).inputs,
+      "domo:GroupMembership": (n) => checkedInputs(parseGroupMembershipInputs(n), n).inputs,
+    };
+    let rewritten = 0;
+    for (const r of deployment.deployment.resources) {
+      const kind = r.type.split("/").pop() ?? "";
+      const check = oldCheck[kind];
+      if (!check || !r.inputs) continue;
+      assert.ok(
+        !("deletionPolicy" in r.inputs) || r.inputs.deletionPolicy === "retain",
+        "new inputs leave defaults out",
+      );
+      r.inputs = check(r.inputs);
+      assert.ok(r.inputs && "deletionPolicy" in r.inputs, `${kind}: old inputs spell the default out`);
+      rewritten++;
+    }
+    assert.equal(rewritten, 3 + 2 + 1, "3 groups, 2 member lists, 1 membership");
+    fs.writeFileSync(exported, JSON.stringify(deployment));
+    await f.stack.run(["stack", "import", "--file", exported]);
+    f.emu.resetCounters();
+    await f.stack.preview(["--expect-no-changes"]);
+    const up = await f.stack.up(["--expect-no-changes"]);
+    assert.doesNotMatch(up.stdout, /updated|created|deleted/);
+    assert.deepEqual(f.calls(), {}, "no-change preview and up: 0 calls");
+    // A real edit afterwards is that edit alone: the retained group back to the default policy.
+    declare({ ...program, groups: [...(base.groups ?? []), { key: "readers", name: "Readers" }] });
+    const preview = await f.stack.preview(["--diff"]);
+    assert.match(preview.stdout, /1 to update/);
+    assert.match(preview.stdout, /deletionPolicy/);
+    assert.deepEqual(f.calls(), {}, "preview makes no call");
   });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { DomoError } from "../../provider/client/errors";
 import { unknownValue } from "../../provider/model";
-import { checked, declared, knownId } from "../../provider/resources/group/context";
+import { checkedInputs as checked, declared, knownId } from "../../provider/resources/group/context";
 import { outputs, PartialGroupError, parseNumericId, parseState } from "../../provider/resources/group/state";
 
 // The helpers every group handler shares: check answers, apply-time declarations, state and ids.

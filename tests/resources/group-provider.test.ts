@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DomoError } from "../../provider/client";
-import { unknownValue } from "../../provider/model";
+import { groupSettings, parseGroupInputs, unknownValue } from "../../provider/model";
 import { GroupProviderRuntime, PartialGroupError } from "../../provider/resources/group/runtime";
 import type { PropertyMap } from "../../provider/resources/user/runtime";
 import {
@@ -56,12 +56,19 @@ describe("DomoGroup, DomoGroupMembers, DomoGroupMembership (direct calls against
   });
 
   describe("check", () => {
-    it("normalises names, ids and emails, fills defaults, and calls nothing", async () => {
+    it("normalises names, ids and emails, reads absent settings as their defaults, and calls nothing", async () => {
       const g = await checked("group", { name: "  Cafe\u0301 Team " });
       assert.equal(g.name, "Café Team");
       assert.equal(g.active, true);
-      assert.equal(g.deletionPolicy, "delete");
-      assert.equal(g.allowDeleteWithMembers, false);
+      // Settings at their default are left out of the inputs, as for every kind
+      // (model/settings.ts); absent reads as the default, in diff and in the declaration.
+      assert.ok(!("deletionPolicy" in g) && !("allowDeleteWithMembers" in g), JSON.stringify(g));
+      assert.equal(groupSettings.value("deletionPolicy", g), "delete");
+      assert.equal(groupSettings.value("allowDeleteWithMembers", g), false);
+      const decl = parseGroupInputs(g);
+      assert.ok(decl.ok);
+      assert.equal(decl.value.deletionPolicy, "delete");
+      assert.equal(decl.value.allowDeleteWithMembers, false);
       const m = await checked("members", {
         groupId: "12",
         userIds: ["7", 3, 7],

@@ -1,9 +1,8 @@
 import type { DomoClient } from "../../client";
 import { DomoError } from "../../client/errors";
-import { definedOnly, type MembershipMode, type ParseResult, unknownValue } from "../../model";
+import { type MembershipMode, unknownValue } from "../../model";
 import type { GroupClaims } from "../../runtime/group-claims";
 import type { CheckResult, PropertyMap } from "../engine";
-import { safeFailure } from "../engine";
 import { outputs, parseNumericId } from "./state";
 
 // The engine's shapes, for modules that import them from here.
@@ -46,16 +45,7 @@ export abstract class GroupResourceHandler {
   }
 }
 
-/** check's answer: normalised inputs with unknowns put back, or failures safe to print. */
-export function checked<T extends object>(result: ParseResult<T>, news: PropertyMap): CheckResult {
-  if (!result.ok) return { failures: result.failures.map((f) => safeFailure(f, news)) };
-  const inputs: PropertyMap = definedOnly({ ...result.value });
-  for (const key of result.unknowns) inputs[key] = news[key];
-  if (news.__provider !== undefined) inputs.__provider = news.__provider;
-  return { inputs };
-}
-
-export { declared } from "../engine";
+export { checkedInputs, declared } from "../engine";
 
 /** A known group id from raw inputs (for claims at check), or undefined. */
 export function knownId(value: unknown): number | undefined {

@@ -2,8 +2,9 @@ import {
   type GroupMembershipState,
   type GroupMembersState,
   type GroupState,
-  groupCreateTimeSettings,
-  groupSettingFields,
+  groupMembershipSettings,
+  groupMembersSettings,
+  groupSettings,
   groupWriteFields,
   normaliseEmail,
   normaliseGroupName,
@@ -30,12 +31,8 @@ export function diffGroup(olds: GroupState, news: Record<string, unknown>): Grou
     if (next === undefined) return f === "active" && olds.active !== true;
     return f === "name" ? normaliseGroupName(String(next)) !== olds.name : next !== olds[f];
   });
-  const settings = groupSettingFields.filter(
-    (f) =>
-      !groupCreateTimeSettings.has(f) &&
-      news[f] !== undefined &&
-      news[f] !== (olds as Record<string, unknown>)[f],
-  );
+  // An absent setting is its default, in the declaration and in state (model/settings.ts).
+  const settings = groupSettings.changed(olds, news);
   return { changed, settings };
 }
 
@@ -111,7 +108,7 @@ export function diffMembers(olds: GroupMembersState, news: Record<string, unknow
     !sameIds(desired, olds.memberIds) ||
     !sameIds(declaredIds, olds.userIds) ||
     declaredEmails.join("\n") !== olds.emails.join("\n") ||
-    (news.deletionPolicy !== undefined && news.deletionPolicy !== olds.deletionPolicy);
+    groupMembersSettings.changed(olds, news).length > 0;
   return { changes, replaces: [] };
 }
 
@@ -133,7 +130,7 @@ export function diffMembership(olds: GroupMembershipState, news: Record<string, 
       replaces.push("email");
   }
   const settingsChanged =
-    (news.deletionPolicy !== undefined && news.deletionPolicy !== olds.deletionPolicy) ||
+    groupMembershipSettings.changed(olds, news).length > 0 ||
     (news.email === undefined && olds.email !== undefined);
   return { changes: replaces.length > 0 || settingsChanged, replaces };
 }

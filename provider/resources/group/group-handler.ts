@@ -3,6 +3,7 @@ import type { DomoGroupRecord } from "../../client/schemas";
 import {
   type GroupDeclaration,
   type GroupState,
+  groupSettings,
   groupSettingsOf,
   groupStateSchema,
   normaliseGroupName,
@@ -13,7 +14,7 @@ import { claimVerb } from "../../runtime/group-claims";
 import type { ResourceKind } from "../../runtime/kind";
 import { inPlace, takeoverById } from "../engine";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
-import { checked, declared, GroupResourceHandler } from "./context";
+import { checkedInputs, declared, GroupResourceHandler } from "./context";
 import { diffGroup } from "./diff";
 import { domoGroupType } from "./resource-type";
 import { groupStateOf, outputs, PartialGroupError, parseNumericId, parseState } from "./state";
@@ -31,7 +32,7 @@ export class GroupHandler extends GroupResourceHandler implements ResourceKind<G
   }
 
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
-    return checked(parseGroupInputs(news), news);
+    return checkedInputs(parseGroupInputs(news), news, groupSettings);
   }
 
   async diff(id: string, olds: PropertyMap, news: PropertyMap): Promise<DiffResult> {
@@ -93,7 +94,11 @@ export class GroupHandler extends GroupResourceHandler implements ResourceKind<G
     if (!live) return {};
     const previous = props.groupId === undefined ? importBaseline(props) : groupState(props);
     const state = stateOf(live, previous);
-    const inputs = { name: state.name, active: state.active, ...groupSettingsOf(previous) };
+    const inputs = groupSettings.withoutDefaults({
+      name: state.name,
+      active: state.active,
+      ...groupSettingsOf(previous),
+    });
     return { id: String(live.id), props: outputs(state), inputs };
   }
 

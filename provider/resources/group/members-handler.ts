@@ -1,6 +1,7 @@
 import { DomoError } from "../../client/errors";
 import {
   type GroupMembersState,
+  groupMembersSettings,
   groupMembersStateSchema,
   normaliseEmail,
   parseGroupMembersInputs,
@@ -8,7 +9,7 @@ import {
 import { claimVerb } from "../../runtime/group-claims";
 import type { ResourceKind } from "../../runtime/kind";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
-import { checked, declared, GroupResourceHandler, resolveEmails } from "./context";
+import { checkedInputs, declared, GroupResourceHandler, resolveEmails } from "./context";
 import { declaredMemberIds, diffMembers, planMembers } from "./diff";
 import { domoGroupMembersType } from "./resource-type";
 import { groupMembersStateOf, outputs, PartialGroupError, parseNumericId, parseState } from "./state";
@@ -28,7 +29,10 @@ export class GroupMembersHandler extends GroupResourceHandler implements Resourc
   }
 
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
-    return this.checkedInMode(checked(parseGroupMembersInputs(news), news), "authoritative");
+    return this.checkedInMode(
+      checkedInputs(parseGroupMembersInputs(news), news, groupMembersSettings),
+      "authoritative",
+    );
   }
 
   async diff(_id: string, olds: PropertyMap, news: PropertyMap): Promise<DiffResult> {
@@ -112,12 +116,12 @@ export class GroupMembersHandler extends GroupResourceHandler implements Resourc
       return resolved !== undefined && liveSet.has(resolved);
     });
     const byEmail = new Set(emails.map((e) => previous.resolvedEmails[e]));
-    const inputs = {
+    const inputs = groupMembersSettings.withoutDefaults({
       groupId,
       userIds: live.filter((u) => !byEmail.has(u)),
       emails,
       deletionPolicy: previous.deletionPolicy,
-    };
+    });
     return { id: String(groupId), props: outputs(state), inputs };
   }
 

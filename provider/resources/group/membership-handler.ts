@@ -1,6 +1,7 @@
 import { DomoError } from "../../client/errors";
 import {
   type GroupMembershipState,
+  groupMembershipSettings,
   groupMembershipStateSchema,
   membershipId,
   parseGroupMembershipInputs,
@@ -9,7 +10,7 @@ import {
 import { claimVerb } from "../../runtime/group-claims";
 import type { ResourceKind } from "../../runtime/kind";
 import type { CheckResult, CreateResult, DiffResult, PropertyMap, ReadResult, UpdateResult } from "./context";
-import { checked, declared, GroupResourceHandler, resolveEmails } from "./context";
+import { checkedInputs, declared, GroupResourceHandler, resolveEmails } from "./context";
 import { diffMembership } from "./diff";
 import { domoGroupMembershipType } from "./resource-type";
 import { membershipStateOf, outputs, parseState } from "./state";
@@ -52,7 +53,10 @@ export class GroupMembershipHandler
   private readonly leftToGroup = new Set<number>();
 
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
-    return this.checkedInMode(checked(parseGroupMembershipInputs(news), news), "additive");
+    return this.checkedInMode(
+      checkedInputs(parseGroupMembershipInputs(news), news, groupMembershipSettings),
+      "additive",
+    );
   }
 
   async diff(_id: string, olds: PropertyMap, news: PropertyMap): Promise<DiffResult> {
@@ -101,11 +105,11 @@ export class GroupMembershipHandler
       deletionPolicy: previous?.deletionPolicy ?? "delete",
       ...(previous?.groupManaged ? { groupManaged: true } : {}),
     };
-    const inputs: PropertyMap = {
+    const inputs: PropertyMap = groupMembershipSettings.withoutDefaults({
       groupId,
       ...(state.email ? { email: state.email } : { userId }),
       deletionPolicy: state.deletionPolicy,
-    };
+    });
     return { id, props: outputs(state), inputs };
   }
 

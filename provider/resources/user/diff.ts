@@ -1,12 +1,4 @@
-import {
-  createTimeSettings,
-  sameField,
-  settingFields,
-  settingValue,
-  type UserState,
-  unknownValue,
-  userWriteFields,
-} from "../../model";
+import { sameField, type UserState, unknownValue, userSettings, userWriteFields } from "../../model";
 
 export interface UserDiff {
   /** Fields whose value in Domo must change (set or cleared). */
@@ -44,10 +36,6 @@ export function diffUser(olds: UserState, news: Record<string, unknown>): UserDi
     if (!sameField(field, olds[field], next)) changed.push(field);
   }
   // An absent setting is its default, in the declaration (check leaves defaults out) and in state.
-  const settings = settingFields.filter(
-    (f) =>
-      !createTimeSettings.has(f) &&
-      settingValue(f, news) !== settingValue(f, olds as Record<string, unknown>),
-  );
+  const settings = userSettings.changed(olds, news);
   return { changed, cleared, settings };
 }

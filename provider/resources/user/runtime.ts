@@ -16,7 +16,7 @@ import {
   type UserDeclaration,
   type UserState,
   type UserWriteField,
-  unknownValue,
+  userSettings,
   userStateSchema,
   userWriteFields,
   writeBody,
@@ -28,12 +28,12 @@ import { declarationOfAccount } from "../../usersfile/export";
 import {
   type CheckResult,
   type CreateResult,
+  checkedInputs,
   type DiffResult,
   declared,
   inPlace,
   type PropertyMap,
   type ReadResult,
-  safeFailure,
   takeoverById,
   type UpdateResult,
 } from "../engine";
@@ -117,14 +117,8 @@ export class UserProviderRuntime implements ResourceKind<UserState> {
   }
 
   async check(_olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
-    const result = parseUserInputs(news);
-    if (!result.ok) return { failures: result.failures.map((f) => safeFailure(f, news)) };
-    // Settings at their default are left out (a preview shows what was declared, nothing more);
-    // absent means the default everywhere (diff, create, update, delete read them that way).
-    const inputs: PropertyMap = omitDefaultSettings(definedOnly({ ...result.value }));
-    for (const key of result.unknowns) inputs[key] = unknownValue;
-    if (news.__provider !== undefined) inputs.__provider = news.__provider;
-    return { inputs };
+    // Settings at their default are left out; absent means the default everywhere (model/settings.ts).
+    return checkedInputs(parseUserInputs(news), news, userSettings);
   }
 
   async diff(id: string, olds: PropertyMap, news: PropertyMap): Promise<DiffResult> {
