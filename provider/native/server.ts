@@ -4,12 +4,15 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import type * as pulumiProvider from "@pulumi/pulumi/provider";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { DomoError } from "../client/errors";
+import { type CheckFailure, unknownValue } from "../model";
+import { DeclaredOnce } from "../model/declared-once";
 import type { ConfigGet } from "../runtime";
 import type { PropertyMap, ResourceKind } from "../runtime/kind";
 import { checkProviderConfig, configFrom, diffProviderConfig } from "./config";
 import { invokeFunction } from "./functions";
 import { nativeKind } from "./kinds";
 import { markSecrets, reveal } from "./secrets";
+import { nativeResourceTypes } from "./tokens";
 
 /**
  * The native `domo` provider: every engine call of a custom resource goes to the resource
@@ -25,6 +28,7 @@ export interface NativeProviderOptions {
 export class DomoNativeProvider implements pulumiProvider.Provider {
   readonly version: string;
   private configGet: ConfigGet | undefined;
+  private readonly declared = new DeclaredOnce({ user: "domo:index:User", group: "domo:index:Group" });
 
   constructor(private readonly options: NativeProviderOptions) {
     this.version = options.version;
@@ -41,7 +45,33 @@ export class DomoNativeProvider implements pulumiProvider.Provider {
 
   async check(urn: string, olds: PropertyMap, news: PropertyMap): Promise<pulumiProvider.CheckResult> {
     const result = await this.kind(urn).check(reveal(olds ?? {}), reveal(news ?? {}));
-    return { inputs: result.inputs && markSecrets(wire(result.inputs), news), failures: result.failures };
+    const failures = [...(result.failures ?? []), ...this.declaredTwice(urn, result.inputs)];
+    if (failures.length > 0) return { failures };
+    return { inputs: result.inputs && markSecrets(wire(result.inputs), news) };
+  }
+
+  /**
+   * One account, one resource; one group, one resource (model/declared-once.ts), across every
+   * resource of the run: check sees them all, whatever language declared them. A bulk batch
+   * declares each of its users. Known values only: an email still unknown is checked at apply.
+   */
+  private declaredTwice(urn: string, inputs: PropertyMap | undefined): CheckFailure[] {
+    if (inputs === undefined) return [];
+    const type = typeOfUrn(urn);
+    const refusals: (string | undefined)[] = [];
+    if (type === nativeResourceTypes.User && isKnownText(inputs.email)) {
+      refusals.push(this.declared.email(nameOfUrn(urn), inputs.email, urn));
+    } else if (type === nativeResourceTypes.UserBatch && isPlainObject(inputs.users)) {
+      for (const email of Object.keys(inputs.users))
+        refusals.push(this.declared.email(nameOfUrn(urn), email, urn));
+    } else if (type === nativeResourceTypes.Group && isKnownText(inputs.name)) {
+      refusals.push(this.declared.groupName(nameOfUrn(urn), inputs.name, urn));
+    }
+    return refusals.flatMap((reason) =>
+      reason === undefined
+        ? []
+        : [{ property: type === nativeResourceTypes.Group ? "name" : "email", reason }],
+    );
   }
 
   async diff(
@@ -111,6 +141,19 @@ export class DomoNativeProvider implements pulumiProvider.Provider {
     }
     return kind;
   }
+}
+
+/** The resource name of a URN (its last part). */
+function nameOfUrn(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+function isKnownText(value: unknown): value is string {
+  return typeof value === "string" && value !== unknownValue;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** The type token of a URN (`urn:pulumi:<stack>::<project>::<parent types$>type::<name>`). */

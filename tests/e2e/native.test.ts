@@ -130,6 +130,36 @@ describe("native provider through the real Pulumi CLI", function () {
     assert.match(c.stdout + c.stderr, /domo:requestsPerSecond/);
   });
 
+  it("refuses one account or one group declared twice, at preview, with no call", async () => {
+    s = await NativeStack.create("native-twice");
+    const twice = async (resources: NativeProgram["resources"], expected: RegExp) => {
+      s?.declare({ resources });
+      s?.emu.resetCounters();
+      const r = await s?.stack.preview([], { allowFailure: true });
+      assert.notEqual(r?.code, 0);
+      assert.match(r?.stdout ?? "", expected);
+      assert.equal(s?.calls(), 0);
+    };
+    await twice(
+      [
+        { type: "User", name: "ada", props: { email: "ada@example.com", name: "Ada", role: "Editor" } },
+        {
+          type: "User",
+          name: "ada-again",
+          props: { email: " ADA@example.com", name: "Ada", role: "Editor", adoptExisting: true },
+        },
+      ],
+      /declares email ada@example\.com, which domo:index:User "(ada|ada-again)" already declares: one Domo account, one resource/,
+    );
+    await twice(
+      [
+        { type: "Group", name: "eng", props: { name: "Engineering" } },
+        { type: "Group", name: "eng2", props: { name: "engineering" } },
+      ],
+      /which domo:index:Group "(eng|eng2)" already declares \(names compare without case\): one Domo group, one resource/,
+    );
+  });
+
   it("keeps the client secret out of state and output, and no code in state", async () => {
     s = await NativeStack.create("native-secret");
     s.declare({ resources: team.resources?.slice(0, 1) });

@@ -112,9 +112,26 @@ async function both(args: DomoUserDirectoryArgs, opts: pulumi.ComponentResourceO
 
 const users: DomoUserDirectoryArgs["users"] = [
   { email: "Ada@Native.Example.com", name: "Ada", role: "Admin", groups: ["Analysts"] },
-  { email: "bob@native.example.com", name: "Bob", role: "Editor", id: 1000000042, groups: ["Analysts", "Ops"] },
-  { email: "cy@new.native.example.com", name: "Cy", role: "Participant", formerEmails: ["cy@old.native.example.com"] },
-  { email: "di@native.example.com", name: "Di", role: "Participant", deletionPolicy: "retain", groups: ["Ops"] },
+  {
+    email: "bob@native.example.com",
+    name: "Bob",
+    role: "Editor",
+    id: 1000000042,
+    groups: ["Analysts", "Ops"],
+  },
+  {
+    email: "cy@new.native.example.com",
+    name: "Cy",
+    role: "Participant",
+    formerEmails: ["cy@old.native.example.com"],
+  },
+  {
+    email: "di@native.example.com",
+    name: "Di",
+    role: "Participant",
+    deletionPolicy: "retain",
+    groups: ["Ops"],
+  },
 ];
 const groups: DomoUserDirectoryArgs["groups"] = [
   { name: "Analysts", formerNames: ["Data"] },

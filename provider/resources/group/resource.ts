@@ -6,9 +6,9 @@ import {
   type GroupState,
   groupMembershipOutputKeys,
   groupMembersOutputKeys,
-  groupNameKey,
   groupOutputKeys,
 } from "../../model";
+import { DeclaredOnce } from "../../model/declared-once";
 
 import { DomoDynamicResource, type OutputsOf } from "../dynamic-resource";
 
@@ -49,7 +49,7 @@ export interface DomoGroupMembershipArgs {
  * membership resource(s) managing it. Values known only at apply are checked when they resolve.
  */
 interface Declared {
-  names: Map<string, string>;
+  names: DeclaredOnce;
   /** group id -> [kind, resource name] of the first membership resource on it. */
   modes: Map<number, [string, string]>;
 }
@@ -60,7 +60,7 @@ function declaredHere(): Declared {
   const scope = pulumi.runtime.getStackResource() ?? outsideAnyStack;
   let d = declaredByStack.get(scope);
   if (!d) {
-    d = { names: new Map(), modes: new Map() };
+    d = { names: new DeclaredOnce({ user: "DomoUser", group: "DomoGroup" }), modes: new Map() };
     declaredByStack.set(scope, d);
   }
   return d;
@@ -92,16 +92,10 @@ function gated<T>(value: pulumi.Input<T>, check: (v: T) => void): pulumi.Input<T
   }) as pulumi.Input<T>;
 }
 
+/** One group, one resource (model/declared-once.ts). */
 function claimName(resourceName: string, name: string): void {
-  const seen = declaredHere().names;
-  const key = groupNameKey(name);
-  const first = seen.get(key);
-  if (first !== undefined && first !== resourceName) {
-    throw new pulumi.RunError(
-      `DomoGroup "${resourceName}" declares the group "${name.trim()}", which DomoGroup "${first}" already declares (names compare without case): one Domo group, one resource. Remove one of the two declarations`,
-    );
-  }
-  seen.set(key, resourceName);
+  const refused = declaredHere().names.groupName(resourceName, name);
+  if (refused !== undefined) throw new pulumi.RunError(refused);
 }
 
 const kinds = {

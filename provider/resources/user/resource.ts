@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import {
-  normaliseEmail,
   type StoredSettings,
   type SystemRole,
   type UserDeclarationInput,
@@ -9,6 +8,7 @@ import {
   userOutputKeys,
   userSettingsShape,
 } from "../../model";
+import { DeclaredOnce } from "../../model/declared-once";
 
 type StoredSettingField = keyof StoredSettings;
 
@@ -30,30 +30,26 @@ export type DomoUserArgs = {
 export { domoUserType } from "./resource-type";
 
 /**
- * Emails declared so far in this program, per stack resource (so programs run one after
- * another in one process, as in tests, do not see each other's): email -> resource name.
+ * What this program has declared so far, per stack resource (so programs run one after another
+ * in one process, as in tests, do not see each other's).
  */
-const declaredEmails = new WeakMap<object, Map<string, string>>();
+const declaredByStack = new WeakMap<object, DeclaredOnce>();
 const outsideAnyStack = {};
 
 /**
- * One account, one resource: a second DomoUser with the same email (any case, stray spaces)
+ * One account, one resource (model/declared-once.ts): a second DomoUser with the same email
  * fails the program, so preview stops before anything reaches Domo. Emails known only at
  * apply are checked when they resolve.
  */
 function claimEmail(resourceName: string, email: string): void {
   const scope = pulumi.runtime.getStackResource() ?? outsideAnyStack;
-  const seen = declaredEmails.get(scope) ?? new Map<string, string>();
-  declaredEmails.set(scope, seen);
-  const key = normaliseEmail(email);
-  const first = seen.get(key);
-  if (first !== undefined && first !== resourceName) {
-    throw new pulumi.RunError(
-      `DomoUser "${resourceName}" declares email ${key}, which DomoUser "${first}" already declares: one Domo account, one resource. ` +
-        `Remove one of the two declarations (to rename a DomoUser, keep one and give it the resource option aliases: [{ name: "<old name>" }])`,
-    );
+  let declared = declaredByStack.get(scope);
+  if (!declared) {
+    declared = new DeclaredOnce({ user: "DomoUser", group: "DomoGroup" });
+    declaredByStack.set(scope, declared);
   }
-  seen.set(key, resourceName);
+  const refused = declared.email(resourceName, email);
+  if (refused !== undefined) throw new pulumi.RunError(refused);
 }
 
 /**
