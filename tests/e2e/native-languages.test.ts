@@ -59,6 +59,9 @@ eng = domo.Group("eng", name="Engineering", allow_delete_with_members=True)
 domo.GroupMembers("members", group_id=eng.id, user_ids=[ada.id])
 pulumi.export("adaId", ada.user_id)
 pulumi.export("groupId", eng.group_id)
+# User.get reads an account by id (here the one just declared), changing nothing.
+read = domo.User.get("ada-read", ada.id)
+pulumi.export("readEmail", read.email)
 `,
     },
   },
@@ -171,6 +174,8 @@ describe("native provider from Python, Go and YAML programs", function () {
         groupId: number;
       };
       assert.ok(emu.store.getUser(out.adaId)?.email === "ada@example.com");
+      if (language === "python")
+        assert.equal((out as { readEmail?: string }).readEmail, "ada@example.com", "User.get");
       assert.deepEqual(emu.store.memberIds(out.groupId), [out.adaId]);
 
       emu.resetCounters();
@@ -246,6 +251,15 @@ ${extra}groups:
     const live = () => emu.store.listUsers().filter((u) => !u.deleted && declared.includes(u.email));
     assert.equal(live().length, 3, "two declared, Grace seeded");
     await stack.preview(["--expect-no-changes"]);
+
+    // An emptied users file: the mass-deletion guard stops the preview, naming the way out.
+    fs.writeFileSync(path.join(projectDir, "users.yaml"), "users: []\n");
+    emu.resetCounters();
+    const emptied = await stack.preview([], { allowFailure: true });
+    assert.notEqual(emptied.code, 0);
+    assert.match(emptied.stdout, /allowMassDeletion/);
+    assert.equal(calls(), 0, "the refused preview makes no call");
+    fs.writeFileSync(path.join(projectDir, "users.yaml"), users(""));
 
     // Someone made outside the program: imported, with its code printed in the project's language.
     const grace = emu.store.listUsers().find((u) => u.email === "grace@example.com");
