@@ -94,6 +94,16 @@ export class LocalStack {
     await this.run(["config", "set", key, ...(options.secret ? ["--secret"] : ["--plaintext"]), "--", value]);
   }
 
+  /** Points the stack's `domo` provider at a Domo API: host, client id, and the secret (encrypted). */
+  async configureDomo(domo: {
+    url: string;
+    credentials: { clientId: string; clientSecret: string };
+  }): Promise<void> {
+    await this.setConfig("domo:apiHost", domo.url);
+    await this.setConfig("domo:clientId", domo.credentials.clientId);
+    await this.setConfig("domo:clientSecret", domo.credentials.clientSecret, { secret: true });
+  }
+
   up(extra: string[] = [], options: { allowFailure?: boolean } = {}): Promise<CommandResult> {
     return this.run(["up", "--yes", "--skip-preview", ...extra], options);
   }

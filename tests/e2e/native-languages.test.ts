@@ -159,9 +159,7 @@ describe("native provider from Python, Go and YAML programs", function () {
         env: { ...env, PYTHONPATH: site, GOSUMDB: "off" },
       });
       await stack.init();
-      await stack.setConfig("domo:apiHost", emu.url);
-      await stack.setConfig("domo:clientId", emu.credentials.clientId);
-      await stack.setConfig("domo:clientSecret", emu.credentials.clientSecret, { secret: true });
+      await stack.configureDomo(emu);
 
       emu.resetCounters();
       const preview = await stack.preview();
@@ -240,9 +238,7 @@ ${extra}groups:
       env: languageHostEnv(hosts, nativePath()),
     });
     await stack.init();
-    await stack.setConfig("domo:apiHost", emu.url);
-    await stack.setConfig("domo:clientId", emu.credentials.clientId);
-    await stack.setConfig("domo:clientSecret", emu.credentials.clientSecret, { secret: true });
+    await stack.configureDomo(emu);
     emu.resetCounters();
     await stack.preview();
     assert.equal(calls(), 0, "preview makes no call to Domo");

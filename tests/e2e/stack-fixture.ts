@@ -61,9 +61,7 @@ export class StackFixture {
       env: options.clientEnv,
     });
     await stack.init();
-    await stack.setConfig("domo:apiHost", emu.url);
-    await stack.setConfig("domo:clientId", emu.credentials.clientId);
-    await stack.setConfig("domo:clientSecret", emu.credentials.clientSecret, { secret: true });
+    await stack.configureDomo(emu);
     return new StackFixture(emu, stack, projectDir);
   }
 

@@ -79,9 +79,7 @@ export class NativeStack {
       env: { PATH: nativePath(options.pluginOnPath ?? true) },
     });
     await stack.init();
-    await stack.setConfig("domo:apiHost", emu.url);
-    await stack.setConfig("domo:clientId", emu.credentials.clientId);
-    await stack.setConfig("domo:clientSecret", emu.credentials.clientSecret, { secret: true });
+    await stack.configureDomo(emu);
     const s = new NativeStack(emu, stack, projectDir);
     s.declare({});
     return s;
