@@ -200,7 +200,11 @@ describe("README getting-started sections, command by command", function () {
       environment(work),
     );
     assert.equal(ran.code, 0, ran.output);
-    assert.equal(writes(running), 0, `no create, update or delete in Domo: ${JSON.stringify(running.counters())}`);
+    assert.equal(
+      writes(running),
+      0,
+      `no create, update or delete in Domo: ${JSON.stringify(running.counters())}`,
+    );
     assert.deepEqual(
       running.store
         .listUsers()
