@@ -40,7 +40,7 @@ await esbuild.build({
   // `domo:index:UserDirectory` fails with "require.resolve is not a function". In one bundle no
   // file is the SDK's, so the answer only has to be a path that no stack frame lies under.
   banner: {
-    js: 'if (typeof require.resolve !== "function") require.resolve = (id) => `/nonexistent/sea/${id}`;',
+    js: 'if (typeof require.resolve !== "function") require.resolve = (id) => "/nonexistent/sea/" + id;',
   },
   // Node's own punycode module is deprecated and warns on every start; the npm package is the
   // same code without the warning.
