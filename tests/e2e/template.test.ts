@@ -18,7 +18,7 @@ const defaultSettingLines =
 
 /**
  * The template as a new team uses it: `pulumi new` into an empty directory, the package from
- * its tarball (instead of the registry), a strict typecheck with the template's own tsconfig,
+ * the tarball `npm pack` makes (`npm install <tarball>`, as the README says), a strict typecheck with the template's own tsconfig,
  * then preview, up and a clean second preview against the emulator on a local file backend.
  */
 describe("templates/domo-users with `pulumi new`", function () {
@@ -57,17 +57,13 @@ describe("templates/domo-users with `pulumi new`", function () {
       ],
       { cwd: parent, env },
     );
-    // The tarball stands in for the registry's pulumi-domo; everything else installs as pinned.
-    const manifestFile = path.join(projectDir, "package.json");
-    const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as {
-      dependencies: Record<string, string>;
-    };
-    manifest.dependencies["pulumi-domo"] = `file:${tarball}`;
-    fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
-    const install = await execFileAsync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], {
-      cwd: projectDir,
-      env,
-    });
+    // As the README says: `npm install <the tarball npm pack made>` (pulumi-domo is not on the
+    // registry yet; npm records it as a file: dependency), the rest as the template pins it.
+    const install = await execFileAsync(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball],
+      { cwd: projectDir, env },
+    );
     const ours = `${install.stdout}\n${install.stderr}`
       .split("\n")
       .filter((line) => /warn/i.test(line) && /pulumi-domo|link-self/i.test(line));
