@@ -34,14 +34,6 @@ await esbuild.build({
   format: "cjs",
   outfile: bundle,
   logLevel: "warning",
-  // A single executable's `require` loads Node's built-in modules only and has no `resolve`.
-  // provider/resources/dynamic-resource.ts calls require.resolve("@pulumi/pulumi/package.json")
-  // when it loads (the Construct of UserDirectory loads it): without this, every
-  // `domo:index:UserDirectory` fails with "require.resolve is not a function". In one bundle no
-  // file is the SDK's, so the answer only has to be a path that no stack frame lies under.
-  banner: {
-    js: 'if (typeof require.resolve !== "function") require.resolve = (id) => "/nonexistent/sea/" + id;',
-  },
   // Node's own punycode module is deprecated and warns on every start; the npm package is the
   // same code without the warning.
   alias: fs.existsSync(path.join(root, "node_modules", "punycode")) ? { punycode: "punycode/" } : {},

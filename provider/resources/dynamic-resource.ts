@@ -28,10 +28,16 @@ export function providerText(kind: DynamicKind): string {
   return `exports.handler=()=>require(${JSON.stringify(dynamicKinds[kind])});`;
 }
 
-const sdkRoot = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+/**
+ * The SDK's folder, whose frames the stack trimming below recognises. None inside the native
+ * plugin's single executable: its `require` has no `resolve`, every module is in one bundle,
+ * and the children it registers are not these classes (no program stack to trim there).
+ */
+const sdkRoot =
+  typeof require.resolve === "function" ? path.dirname(require.resolve("@pulumi/pulumi/package.json")) : undefined;
 
-const within = (root: string, file: string | null | undefined) =>
-  typeof file === "string" && (file === root || file.startsWith(root + path.sep));
+const within = (root: string | undefined, file: string | null | undefined) =>
+  root !== undefined && typeof file === "string" && (file === root || file.startsWith(root + path.sep));
 
 type PrepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => unknown;
 
