@@ -8,16 +8,20 @@
  *   tsx bench/run.ts --list               print the matrix's run ids
  *   tsx bench/run.ts --only perUser-file-1000,bulk-file-1000
  *   tsx bench/run.ts --runs bulk          runs whose id contains "bulk"
- *   tsx bench/run.ts --runs 'bulk-s3-50,perUser-file-50@20'   ad-hoc runs (mode-backend-n[@rate])
+ *   tsx bench/run.ts --runs 'bulk-s3-50,perUser-file-50@20'   ad-hoc runs ([native-]mode-backend-n[@rate])
+ *   tsx bench/run.ts --runs native        the native provider's runs (native-perUser-file-1000, native-bulk-file-10000)
  *   tsx bench/run.ts --sizes 100,1000     perUser file runs at these sizes (the old interface)
- *   [--latency 50] [--rate R] [--out bench] [--no-baselines] [--no-diagnose] [--no-throughput] [--keep]
+ *   [--latency 50] [--rate R] [--out bench] [--no-baselines] [--no-diagnose] [--no-heap-diagnostic] [--no-throughput] [--keep]
  *   tsx bench/run.ts --render             rewrite results.md (and the largest gap) from results.json
  *   tsx bench/run.ts --setup [--runs s3]  only the setup step: provision moto_server if an s3 run is selected
  *
  * Setup comes first, before any run: moto_server for the s3 runs is found or installed
- * (`pip install 'moto[server]'`, skipped when it is present), so nothing is installed between
- * measured phases. A small S3 check of the runner: `--runs perUser-s3-100 --latency 0 --no-throughput`.
+ * (`pip install 'moto[server]'`, skipped when it is present), and for the native runs the
+ * plugin archive is built (scripts/build-plugin.mjs: the single executable each native
+ * project installs with `pulumi plugin install … --file`), so nothing is installed or built
+ * between measured phases. A small S3 check of the runner: `--runs perUser-s3-100 --latency 0 --no-throughput`.
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -29,12 +33,13 @@ import { preparePackedInstall } from "./lib/project";
 import { type BenchResults, largestGap, renderMarkdown, type Skipped } from "./lib/report";
 import { type MotoProvision, MotoS3, provisionMotoServer } from "./lib/s3";
 import { floorFormula } from "./lib/targets";
-import { type RunResult, type RunSpec, runId } from "./lib/types";
+import { providerOf, type RunResult, type RunSpec, runId } from "./lib/types";
 
 const usage = `usage: tsx bench/run.ts [--only id,id] [--runs filter|specs] [--sizes 100,1000] [--list] [--setup]
                          [--latency 50] [--rate R] [--out bench]
-                         [--[no-]baselines] [--[no-]diagnose] [--no-throughput] [--keep]
-  run ids: <mode>-<backend>-<n>, mode perUser|bulk, backend file|s3; an ad-hoc spec may add @<rate>`;
+                         [--[no-]baselines] [--[no-]diagnose] [--[no-]heap-diagnostic] [--no-throughput] [--keep]
+  run ids: [native-]<mode>-<backend>-<n>, mode perUser|bulk, backend file|s3 (native-: the native
+  provider's plugin instead of the dynamic resources); an ad-hoc spec may add @<rate>`;
 
 const latencyMs = 50;
 
@@ -49,7 +54,13 @@ export const defaultMatrix: readonly RunSpec[] = [
   { n: 10000, mode: "bulk", backend: "file", rate: 100, latencyMs, heapDiagnostic: true },
   { n: 10000, mode: "bulk", backend: "s3", rate: 100, latencyMs },
   { n: 1000, mode: "perUser", backend: "s3", rate: 20, latencyMs },
+  // The native provider (issue #22), next to the dynamic runs of the same mode, backend, N and
+  // rate: the same phases, the plugin's process sampled for peak RSS.
+  { provider: "native", n: 1000, mode: "perUser", backend: "file", rate: 20, latencyMs },
+  { provider: "native", n: 10000, mode: "bulk", backend: "file", rate: 100, latencyMs },
 ];
+
+const specPattern = /^(native-)?(perUser|bulk)-(file|s3)-(\d+)(?:@(\d+(?:\.\d+)?))?$/;
 
 function positiveNumber(name: string, text: string, allowZero = false): number {
   const value = Number(text);
@@ -63,10 +74,18 @@ function positiveNumber(name: string, text: string, allowZero = false): number {
 
 /** `mode-backend-n[@rate]`: a run of the default matrix, or an ad-hoc one (rate 20 unless given). */
 export function parseSpec(text: string): RunSpec {
-  const m = /^(perUser|bulk)-(file|s3)-(\d+)(?:@(\d+(?:\.\d+)?))?$/.exec(text.trim());
-  if (!m) throw new Error(`not a run spec: "${text}" (want <perUser|bulk>-<file|s3>-<n>[@rate])\n${usage}`);
-  const [, mode, backend, n, rate] = m;
-  const spec = { mode, backend, n: Number(n) } as Pick<RunSpec, "mode" | "backend" | "n">;
+  const m = specPattern.exec(text.trim());
+  if (!m)
+    throw new Error(
+      `not a run spec: "${text}" (want [native-]<perUser|bulk>-<file|s3>-<n>[@rate])\n${usage}`,
+    );
+  const [, native, mode, backend, n, rate] = m;
+  const spec = {
+    ...(native ? { provider: "native" } : {}),
+    mode,
+    backend,
+    n: Number(n),
+  } as Pick<RunSpec, "mode" | "backend" | "n" | "provider">;
   const known = defaultMatrix.find((d) => runId(d) === runId(spec));
   return {
     ...(known ?? { ...spec, rate: 20, latencyMs }),
@@ -91,6 +110,7 @@ function parse(argv: string[]) {
       baselines: { type: "boolean" },
       throughput: { type: "boolean", default: true },
       diagnose: { type: "boolean" },
+      "heap-diagnostic": { type: "boolean" },
       keep: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -117,7 +137,7 @@ function parse(argv: string[]) {
   }
   if (values.runs !== undefined) {
     const parts = values.runs.split(",").map((s) => s.trim());
-    if (parts.every((p) => /^(perUser|bulk)-(file|s3)-\d+(@[\d.]+)?$/.test(p))) runs = parts.map(parseSpec);
+    if (parts.every((p) => specPattern.test(p))) runs = parts.map(parseSpec);
     else runs = runs.filter((r) => parts.some((p) => runId(r).toLowerCase().includes(p.toLowerCase())));
   }
   runs = runs.map((r) => ({
@@ -126,6 +146,7 @@ function parse(argv: string[]) {
     ...(values.latency === undefined ? {} : { latencyMs: positiveNumber("latency", values.latency, true) }),
     ...(values.baselines === undefined ? {} : { baselines: values.baselines }),
     ...(values.diagnose === undefined ? {} : { diagnose: values.diagnose }),
+    ...(values["heap-diagnostic"] === undefined ? {} : { heapDiagnostic: values["heap-diagnostic"] }),
   }));
   if (runs.length === 0) throw new Error(`no run selected\n${usage}`);
   return {
@@ -151,6 +172,7 @@ function skipPerUserTenThousand(runs: readonly RunResult[]): Skipped {
   const floorMin = ((n + 1) / rate / 60).toFixed(1);
   const measured = runs.find(
     (r) =>
+      providerOf(r.spec) === "dynamic" &&
       r.spec.mode === "perUser" &&
       r.spec.backend === "file" &&
       r.phases.some((p) => p.id === "diag-up-create" && !p.error) &&
@@ -183,23 +205,58 @@ function skipPerUserTenThousand(runs: readonly RunResult[]): Skipped {
 
 /**
  * The bench's setup step, run once before anything is measured: what the selected runs need
- * beyond the repo's own dependencies. Today that is moto_server for the s3 runs, found where it
- * is installed or installed once (provisionMotoServer: idempotent, no install when present).
- * When it cannot be provisioned the s3 runs are skipped, with the reason, and the others run.
+ * beyond the repo's own dependencies: moto_server for the s3 runs, found where it is installed
+ * or installed once (provisionMotoServer: idempotent, no install when present), and the native
+ * plugin's archive for the native runs. When either cannot be provisioned the runs needing it
+ * are skipped, with the reason, and the others run.
  */
 function provision(
   runs: readonly RunSpec[],
   log: (line: string) => void,
-): { moto?: Extract<MotoProvision, { bin: string }>; skipped: Skipped[] } {
+): { moto?: Extract<MotoProvision, { bin: string }>; pluginArchive?: string; skipped: Skipped[] } {
+  const skipped: Skipped[] = [];
+  const plugin = provisionPlugin(runs, log);
+  if ("error" in plugin) {
+    skipped.push(
+      ...runs.filter((r) => providerOf(r) === "native").map((r) => ({ id: runId(r), reason: plugin.error })),
+    );
+  }
+  const pluginArchive = "archive" in plugin ? plugin.archive : undefined;
   const s3Runs = runs.filter((r) => r.backend === "s3");
   if (s3Runs.length === 0) {
     log("setup: no s3 run selected: moto_server not needed");
-    return { skipped: [] };
+    return { ...(pluginArchive ? { pluginArchive } : {}), skipped };
   }
   const moto = provisionMotoServer(log);
-  if ("bin" in moto) return { moto, skipped: [] };
+  if ("bin" in moto) return { moto, ...(pluginArchive ? { pluginArchive } : {}), skipped };
   log(`setup: skipping the s3 runs: ${moto.error}`);
-  return { skipped: s3Runs.map((r) => ({ id: runId(r), reason: moto.error })) };
+  skipped.push(...s3Runs.map((r) => ({ id: runId(r), reason: moto.error })));
+  return { ...(pluginArchive ? { pluginArchive } : {}), skipped };
+}
+
+/**
+ * The native runs' plugin: the archive `npm run build:plugin` makes (scripts/build-plugin.mjs,
+ * from dist/, which `npm run bench` builds first), built once here. Each native project then
+ * installs it into its own PULUMI_HOME, as a user does offline, so the runs measure the single
+ * executable users install.
+ */
+function provisionPlugin(
+  runs: readonly RunSpec[],
+  log: (line: string) => void,
+): { archive?: string } | { error: string } {
+  if (!runs.some((r) => providerOf(r) === "native")) return {};
+  const node = path.join(repoRoot, "node_modules", ".bin", "node");
+  try {
+    const archive = execFileSync(node, [path.join(repoRoot, "scripts", "build-plugin.mjs")], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    }).trim();
+    log(`setup: built the native plugin archive ${path.relative(repoRoot, archive)}`);
+    return { archive };
+  } catch (e) {
+    return { error: `the native plugin archive did not build: ${String(e).slice(0, 300)}` };
+  }
 }
 
 function loadBefore(): BeforeN100 | undefined {
@@ -226,7 +283,7 @@ async function main(): Promise<void> {
   if (o.list) {
     for (const r of o.runs) {
       process.stdout.write(
-        `${runId(r)}  rate ${r.rate} req/s, latency ${r.latencyMs} ms${r.baselines ? ", baselines" : ""}${r.diagnose ? ", checkpoint diagnostic" : ""}\n`,
+        `${runId(r)}  ${providerOf(r)} provider, rate ${r.rate} req/s, latency ${r.latencyMs} ms${r.baselines ? ", baselines" : ""}${r.diagnose ? ", checkpoint diagnostic" : ""}\n`,
       );
     }
     return;
@@ -254,6 +311,7 @@ async function main(): Promise<void> {
   const before = loadBefore();
 
   const skipped: Skipped[] = [...setup.skipped];
+  const skippedIds = new Set(setup.skipped.map((s) => s.id));
   const motoServer = setup.moto;
   let s3Server: BenchResults["settings"]["s3Server"] = null;
 
@@ -268,6 +326,7 @@ async function main(): Promise<void> {
   });
   try {
     for (const spec of o.runs) {
+      if (skippedIds.has(runId(spec))) continue;
       let s3: MotoS3 | undefined;
       if (spec.backend === "s3") {
         if (!motoServer) continue;
@@ -290,6 +349,7 @@ async function main(): Promise<void> {
             maxConcurrency: defaults.maxConcurrency,
             parallel,
             packedRoot,
+            ...(setup.pluginArchive ? { pluginArchive: setup.pluginArchive } : {}),
             ...(s3 ? { s3 } : {}),
             ...(before ? { before } : {}),
             keep: o.keep,
@@ -308,7 +368,11 @@ async function main(): Promise<void> {
     if (!o.keep) fs.rmSync(packedRoot, { recursive: true, force: true });
   }
 
-  if (!o.runs.some((r) => r.mode === "perUser" && r.n === 10000)) skipped.push(skipPerUserTenThousand(runs));
+  if (
+    !o.runs.some((r) => r.mode === "perUser" && r.n === 10000) &&
+    o.runs.some((r) => providerOf(r) === "dynamic")
+  )
+    skipped.push(skipPerUserTenThousand(runs));
 
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),

@@ -37,6 +37,26 @@ await esbuild.build({
   // Node's own punycode module is deprecated and warns on every start; the npm package is the
   // same code without the warning.
   alias: fs.existsSync(path.join(root, "node_modules", "punycode")) ? { punycode: "punycode/" } : {},
+  // In a single executable `require` loads Node's built-in modules only, and has no `resolve`:
+  // modules that call require.resolve when they load (the dynamic resources' module, which the
+  // UserDirectory component's planning imports, resolves @pulumi/pulumi's directory) would
+  // fail with "require.resolve is not a function". Every require.resolve goes to one that
+  // resolves beside the executable and, for a module bundled into it (so not on disk), answers
+  // the path it would have there: nothing reads from it (the callers only compare paths, or
+  // try a require that fails and is caught).
+  define: { "require.resolve": "__seaRequireResolve" },
+  banner: {
+    js: [
+      "var __seaRequireResolve = (id, options) => {",
+      '  const nodePath = require("node:path");',
+      "  try {",
+      '    return require("node:module").createRequire(process.execPath).resolve(id, options);',
+      "  } catch {",
+      '    return nodePath.join(nodePath.dirname(process.execPath), "node_modules", id);',
+      "  }",
+      "};",
+    ].join("\n"),
+  },
 });
 log(`bundled ${(fs.statSync(bundle).size / 1e6).toFixed(1)} MB`);
 

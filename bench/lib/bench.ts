@@ -11,7 +11,7 @@ import type { ParallelSetting } from "./environment";
 import { blankPhase, exactlyOnce, measured, mib, no429LeftUnretried, noneLeft } from "./measure";
 import { type Backend, BenchProject, type BenchUser, benchUsers, editedIndices } from "./project";
 import { type MotoS3, s3Env } from "./s3";
-import { dynamicProviderMatcher, ProcessSampler, pulumiCliMatcher } from "./sampler";
+import { dynamicProviderMatcher, nativeProviderMatcher, ProcessSampler, pulumiCliMatcher } from "./sampler";
 import { compare, notSlower, observe } from "./summary";
 import {
   editCount,
@@ -28,6 +28,7 @@ import {
   type PhaseId,
   type PhaseKind,
   type PhaseResult,
+  providerOf,
   type RunResult,
   type RunSpec,
   runId,
@@ -39,6 +40,8 @@ export interface RunContext {
   parallel: ParallelSetting;
   /** A scratch install of the npm tarball (preparePackedInstall): every run's projects live under it. */
   packedRoot: string;
+  /** The native plugin's archive, built in the setup step (native runs only). */
+  pluginArchive?: string;
   /** The run's S3 backend (s3 runs only). */
   s3?: MotoS3;
   /** The committed N = 100 figures (bench/before-n100.json), for N = 100 runs. */
@@ -168,7 +171,9 @@ class BenchRun {
     kind: PhaseKind = on === this.project ? "pulumi" : "diagnostic",
   ): Promise<PhaseResult> {
     this.log(`${pid}: running`);
-    const sampler = new ProcessSampler([dynamicProviderMatcher, pulumiCliMatcher], { cwd: on.projectDir });
+    const providerMatcher =
+      providerOf(this.spec) === "native" ? nativeProviderMatcher : dynamicProviderMatcher;
+    const sampler = new ProcessSampler([providerMatcher, pulumiCliMatcher], { cwd: on.projectDir });
     sampler.start();
     let out: CommandResult | undefined;
     let error: unknown;
@@ -347,9 +352,22 @@ async function setUp(spec: RunSpec, ctx: RunContext): Promise<BenchRun> {
     if (!s3) throw new Error(`${id}: an s3 run needs an S3 server`);
     backend = { kind: "s3", url: s3.backendUrl, env: { ...s3Env }, get: (key) => s3.get(key) };
   }
-  const projectName = `bench-${spec.mode.toLowerCase()}-${spec.backend}-${spec.n}`;
-  const project = new BenchProject(projectName, { mode: spec.mode, packedRoot: ctx.packedRoot, backend });
+  const projectName = `bench-${providerOf(spec) === "native" ? "native-" : ""}${spec.mode.toLowerCase()}-${spec.backend}-${spec.n}`;
+  const project = new BenchProject(projectName, {
+    mode: spec.mode,
+    packedRoot: ctx.packedRoot,
+    backend,
+    ...pluginOf(spec, ctx),
+  });
   return new BenchRun(spec, ctx, emu, backend, projectName, project);
+}
+
+/** A native run's plugin archive (the project installs it); nothing for a dynamic run. */
+function pluginOf(spec: RunSpec, ctx: RunContext): { pluginArchive?: string } {
+  if (providerOf(spec) !== "native") return {};
+  if (!ctx.pluginArchive)
+    throw new Error(`${runId(spec)}: a native run needs the plugin archive (setup step)`);
+  return { pluginArchive: ctx.pluginArchive };
 }
 
 /** `pulumi stack init` and the provider's config (the emulator's URL and credentials, the rate). */
@@ -572,6 +590,7 @@ async function upAndDestroyWith(
     packedRoot: run.ctx.packedRoot,
     backend: run.backend,
     env,
+    ...pluginOf(run.spec, run.ctx),
   });
   run.otherProjects.push(other);
   await initStack(run, other);

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { LocalStack, repoRoot } from "../../scripts/lib/pulumi-cli";
+import { ensurePulumiCli, LocalStack, repoRoot } from "../../scripts/lib/pulumi-cli";
 
 /** One DomoUser as the generated program declares it. */
 export interface BenchUser {
@@ -41,6 +41,36 @@ new DomoUserDirectory("people", { users: declared.map(({ key, ...user }) => user
 `,
 };
 
+/**
+ * The same programs against the native `domo` provider, in the same language (a Node.js
+ * program, so the language host is the one the dynamic runs use and only the provider differs),
+ * with no SDK: the generic CustomResource and a remote ComponentResource, as any language's SDK
+ * registers them. perUser: one `domo:index:User` per user. bulk: one `domo:index:UserDirectory`
+ * in bulk mode over the same inline users (Construct, in the plugin, makes its
+ * `domo:index:UserBatch` children and its guard).
+ */
+export const nativePrograms: Record<Mode, string> = {
+  perUser: `"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const pulumi = require("@pulumi/pulumi");
+const declared = JSON.parse(fs.readFileSync(path.join(__dirname, "users.json"), "utf8"));
+for (const { key, ...args } of declared) new pulumi.CustomResource("domo:index:User", key, args);
+`,
+  bulk: `"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const pulumi = require("@pulumi/pulumi");
+class UserDirectory extends pulumi.ComponentResource {
+  constructor(name, args, opts) {
+    super("domo:index:UserDirectory", name, { ...args, userIds: undefined, groupIds: undefined }, opts, true);
+  }
+}
+const declared = JSON.parse(fs.readFileSync(path.join(__dirname, "users.json"), "utf8"));
+new UserDirectory("people", { users: declared.map(({ key, ...user }) => user), mode: "bulk" });
+`,
+};
+
 const roles = ["Participant", "Editor", "Social", "Privileged"] as const;
 
 /** N users with distinct emails, a spread of non-Admin roles and a title each. */
@@ -67,7 +97,7 @@ export function editedIndices(n: number, k: number): number[] {
 export interface StateSummary {
   /** The whole checkpoint, bytes. */
   bytes: number;
-  /** DomoUser resources (perUser) or DomoUserBatch resources (bulk) in the checkpoint. */
+  /** User resources (perUser) or UserBatch resources (bulk), dynamic or native, in the checkpoint. */
   resources: number;
   /** Users the checkpoint holds: DomoUser resources, or the entries of every batch's outputs.users. */
   users: number;
@@ -91,12 +121,16 @@ interface Checkpoint {
 
 export const userType = "pulumi-nodejs:dynamic/domo:User";
 export const batchType = "pulumi-nodejs:dynamic/domo:UserBatch";
+export const nativeUserType = "domo:index:User";
+export const nativeBatchType = "domo:index:UserBatch";
+const userTypes = new Set([userType, nativeUserType]);
+const heldTypes = new Set([userType, batchType, nativeUserType, nativeBatchType]);
 
 /** Reads a checkpoint's text: users, batches, `__provider` share. */
 export function summariseState(text: string): StateSummary {
   const parsed = JSON.parse(text) as Checkpoint;
   const all = parsed.checkpoint?.latest?.resources ?? [];
-  const held = all.filter((r) => r.type === userType || r.type === batchType);
+  const held = all.filter((r) => r.type !== undefined && heldTypes.has(r.type));
   const emails = new Set<string>();
   let users = 0;
   let inputBytes = 0;
@@ -106,7 +140,7 @@ export function summariseState(text: string): StateSummary {
     const o = r.outputs?.__provider;
     if (typeof i === "string") inputBytes += i.length;
     total += (typeof i === "string" ? i.length : 0) + (typeof o === "string" ? o.length : 0);
-    if (r.type === userType) {
+    if (r.type !== undefined && userTypes.has(r.type)) {
       users++;
       const email = r.outputs?.email ?? r.inputs?.email;
       if (typeof email === "string") emails.add(email.toLowerCase());
@@ -168,6 +202,23 @@ export function preparePackedInstall(sourceRoot: string = repoRoot): string {
   return root;
 }
 
+/**
+ * Installs the native plugin from its archive into the stack's PULUMI_HOME, as a user installs
+ * it offline. Nothing else provides `pulumi-resource-domo` to the stack: the CLI's PATH
+ * (LocalStack) holds no plugin/ launcher and automatic plugin acquisition is off.
+ */
+export function installPlugin(stack: LocalStack, archive: string): void {
+  const { version } = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
+    version: string;
+  };
+  const env = stack.environment();
+  const pulumi = path.join(ensurePulumiCli(), "pulumi");
+  execFileSync(pulumi, ["plugin", "install", "resource", "domo", version, "--file", archive], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
 /** Where a project's stack keeps its state, and how the bench reads it back. */
 export type Backend =
   | { kind: "file" }
@@ -181,6 +232,12 @@ export type Backend =
 
 export interface BenchProjectOptions {
   mode: Mode;
+  /**
+   * The native provider's plugin archive (scripts/build-plugin.mjs): the project runs the
+   * native program, with the plugin installed from it into the stack's PULUMI_HOME (as
+   * `pulumi plugin install resource domo <version> --file <archive>`). Unset: the dynamic program.
+   */
+  pluginArchive?: string;
   /** A scratch install of the npm tarball (preparePackedInstall): the project lives under it. */
   packedRoot: string;
   backend: Backend;
@@ -208,10 +265,12 @@ export class BenchProject {
       path.join(this.projectDir, "Pulumi.yaml"),
       `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n`,
     );
-    fs.writeFileSync(path.join(this.projectDir, "index.js"), programs[options.mode]);
+    const program = options.pluginArchive ? nativePrograms[options.mode] : programs[options.mode];
+    fs.writeFileSync(path.join(this.projectDir, "index.js"), program);
     this.declare([]);
     // PULUMI_PARALLEL would override the CLI's --parallel default: the runs use the default.
     this.stack = this.stackWith({});
+    if (options.pluginArchive) installPlugin(this.stack, options.pluginArchive);
   }
 
   /** The same stack (project, state) through a CLI with `env` added (a diagnostic's setting). */

@@ -1,6 +1,6 @@
 import type { Machine, ParallelSetting, Throughput, Versions } from "./environment";
-import { floorFormula, notSlowerTolerance, type Target } from "./targets";
-import type { PhaseResult, RunResult } from "./types";
+import { floorFormula, modeTargets, notSlowerLimit, notSlowerTolerance, type Target } from "./targets";
+import { type PhaseResult, providerOf, pulumiPhases, type RunResult, runId } from "./types";
 
 export interface BenchSettings {
   clientMaxConcurrency: number;
@@ -124,7 +124,115 @@ function phaseRow(ph: PhaseResult, n: number): string {
 
 function describeRun(run: RunResult): string {
   const s = run.spec;
-  return `N = ${s.n.toLocaleString("en-US")}, ${s.mode}, ${s.backend} backend, ${s.rate} req/s`;
+  return `${providerOf(s)} provider, N = ${s.n.toLocaleString("en-US")}, ${s.mode}, ${s.backend} backend, ${s.rate} req/s`;
+}
+
+/** One phase of a native run beside the same phase of the dynamic run of the same mode, backend, N and rate. */
+export interface ProviderComparison {
+  phase: string;
+  dynamic: PhaseResult;
+  native: PhaseResult;
+  /** native wall / dynamic wall. */
+  wallRatio: number;
+  /** The wall the native phase may take and still count as no slower: notSlowerLimit(dynamic wall). */
+  limitSeconds: number;
+  notSlower: boolean;
+}
+
+/** Each native run with its dynamic counterpart (same mode, backend, N and rate), phase by phase. */
+export function providerComparisons(
+  runs: readonly RunResult[],
+): { native: RunResult; dynamic: RunResult; phases: ProviderComparison[] }[] {
+  const pairs: { native: RunResult; dynamic: RunResult; phases: ProviderComparison[] }[] = [];
+  for (const native of runs) {
+    if (providerOf(native.spec) !== "native") continue;
+    const dynamic = runs.find(
+      (d) =>
+        providerOf(d.spec) === "dynamic" &&
+        runId(d.spec) === runId({ ...native.spec, provider: "dynamic" }) &&
+        d.spec.rate === native.spec.rate &&
+        d.spec.latencyMs === native.spec.latencyMs,
+    );
+    if (!dynamic) continue;
+    const phases: ProviderComparison[] = [];
+    for (const id of pulumiPhases) {
+      const d = dynamic.phases.find((p) => p.id === id && p.kind === "pulumi");
+      const n = native.phases.find((p) => p.id === id && p.kind === "pulumi");
+      if (!d || !n) continue;
+      const limitSeconds = notSlowerLimit(d.wallSeconds);
+      phases.push({
+        phase: id,
+        dynamic: d,
+        native: n,
+        wallRatio: d.wallSeconds > 0 ? n.wallSeconds / d.wallSeconds : Number.NaN,
+        limitSeconds,
+        notSlower: !n.error && n.wallSeconds <= limitSeconds && n.totalCalls <= d.totalCalls,
+      });
+    }
+    pairs.push({ native, dynamic, phases });
+  }
+  return pairs;
+}
+
+/** "Native vs dynamic": issue #22's comparison, when the results hold both sides of a run. */
+function nativeSection(runs: readonly RunResult[]): string[] {
+  const pairs = providerComparisons(runs);
+  const natives = runs.filter((run) => providerOf(run.spec) === "native");
+  if (natives.length === 0) return [];
+  const lines: string[] = ["## Native provider vs dynamic resources", ""];
+  lines.push(
+    `Each native run beside the dynamic run of the same mode, backend, N, rate and latency, measured in this bench, one after the other. "No slower": native wall ≤ max(dynamic × ${1 + notSlowerTolerance.relative}, dynamic + ${notSlowerTolerance.absoluteSeconds} s) (machine noise) and no more calls. ` +
+      "Peak RSS of the provider process: the Node dynamic provider, or the plugin `pulumi-resource-domo`.",
+    "",
+  );
+  for (const { native, dynamic, phases } of pairs) {
+    lines.push(`### ${native.id} vs ${dynamic.id}`, "");
+    lines.push(
+      "| phase | dynamic wall | native wall | native ÷ dynamic | calls (dynamic, native) | ratio to floor (dynamic, native) | provider peak RSS (dynamic, native) | state B/user (dynamic, native) | no slower? |",
+      "| --- | ---: | ---: | ---: | --- | --- | --- | --- | --- |",
+    );
+    for (const c of phases) {
+      const ratio = (p: PhaseResult) => (p.floorRatio === null ? "—" : `${p.floorRatio.toFixed(2)}×`);
+      const perUser = (p: PhaseResult) =>
+        p.state && p.state.users > 0 ? `${(p.state.bytes / native.n).toFixed(0)}` : "—";
+      lines.push(
+        `| ${c.phase} | ${sec(c.dynamic.wallSeconds)} | ${sec(c.native.wallSeconds)} | ${c.wallRatio.toFixed(2)} | ${c.dynamic.totalCalls}, ${c.native.totalCalls} | ${ratio(c.dynamic)}, ${ratio(c.native)} | ${mib(c.dynamic.providerPeakRssBytes)}, ${mib(c.native.providerPeakRssBytes)} | ${perUser(c.dynamic)}, ${perUser(c.native)} | ${c.notSlower ? "✓" : "✗ slower"} |`,
+      );
+    }
+    const slower = phases.filter((c) => !c.notSlower).map((c) => c.phase);
+    lines.push(
+      "",
+      slower.length === 0
+        ? `The native provider is no slower than the dynamic one in any of these ${phases.length} phases.`
+        : `Slower in: ${slower.join(", ")}.`,
+      "",
+    );
+  }
+  for (const native of natives) {
+    if (!pairs.some((p) => p.native === native)) {
+      lines.push(
+        `- ${native.id}: no dynamic run of the same mode, backend, N and rate in these results to compare with.`,
+      );
+    }
+  }
+  const rss = modeTargets.bulk.providerPeakRssBytes;
+  const bulkNatives = natives.filter((run) => run.spec.mode === "bulk");
+  if (rss && bulkNatives.length > 0) {
+    lines.push(
+      `Provider peak RSS of the native plugin in bulk mode (limit ${mib(rss.bytes)} in every phase, issue #22):`,
+      "",
+    );
+    for (const run of bulkNatives) {
+      const phases = run.phases.filter((p) => p.kind === "pulumi");
+      const peak = Math.max(0, ...phases.map((p) => p.providerPeakRssBytes ?? 0));
+      const over = phases.filter((p) => (p.providerPeakRssBytes ?? 0) >= rss.bytes).map((p) => p.id);
+      lines.push(
+        `- ${run.id}: ${phases.map((p) => `${p.id} ${mib(p.providerPeakRssBytes)}`).join(", ")}; peak ${mib(peak)}: ${over.length === 0 ? "✓ under the limit in every phase" : `✗ OVER the limit in ${over.join(", ")}`}.`,
+      );
+    }
+    lines.push("");
+  }
+  return lines;
 }
 
 export function largestGap(runs: readonly RunResult[]): Gap | null {
@@ -205,18 +313,26 @@ export function renderMarkdown(r: BenchResults): string {
       "perUser: one bare `DomoUser` per user (as the earlier reports measured). " +
       'bulk: `new DomoUserDirectory("people", { users, mode: "bulk" })` (DomoUserBatch resources of up to 500 users, plus the directory\'s deletion guard).',
   );
+  if (r.runs.some((run) => providerOf(run.spec) === "native")) {
+    lines.push(
+      "- Native runs (`native-…`): the same users through the native `domo` provider, from the same language (a Node.js program, so the language host is the dynamic runs' and only the provider differs), with no SDK: " +
+        'perUser: one `new pulumi.CustomResource("domo:index:User", key, args)` per user; bulk: a remote component `domo:index:UserDirectory` with `{ users, mode: "bulk" }` (Construct, in the plugin, makes the `domo:index:UserBatch` children and the guard). ' +
+        "The plugin is the single executable users install: the bench's setup step builds the archive (scripts/build-plugin.mjs) and each native project installs it with `pulumi plugin install resource domo <version> --file <archive>` into its own PULUMI_HOME; no launcher is on PATH. " +
+        "Its provider peak RSS is that of the `pulumi-resource-domo` process (the largest, if it runs more than one).",
+    );
+  }
   lines.push(
     "- Runs (emulator latency added to every request; rate limit = the provider's `domo:requestsPerSecond`):",
     "",
   );
   lines.push(
-    "  | run | N | mode | backend | backend URL | latency | rate limit | baselines | checkpoint diagnostic |",
+    "  | run | provider | N | mode | backend | backend URL | latency | rate limit | baselines | checkpoint diagnostic |",
   );
-  lines.push("  | --- | ---: | --- | --- | --- | ---: | ---: | --- | --- |");
+  lines.push("  | --- | --- | ---: | --- | --- | --- | ---: | ---: | --- | --- |");
   for (const run of r.runs) {
     const x = run.spec;
     lines.push(
-      `  | ${run.id} | ${x.n} | ${x.mode} | ${x.backend} | \`${run.backendUrl}\` | ${x.latencyMs} ms | ${x.rate} req/s | ${x.baselines ? "yes" : "no"} | ${x.diagnose ? "yes" : "no"} |`,
+      `  | ${run.id} | ${providerOf(x)} | ${x.n} | ${x.mode} | ${x.backend} | \`${run.backendUrl}\` | ${x.latencyMs} ms | ${x.rate} req/s | ${x.baselines ? "yes" : "no"} | ${x.diagnose ? "yes" : "no"} |`,
     );
   }
   lines.push("");
@@ -249,7 +365,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(
     "- Each phase: fresh emulator counters; wall time around the CLI command (CLI start to exit); API span from the first request's arrival to the last one's plus one latency; " +
       '"engine" = wall − API span (the CLI, engine, program and provider outside the API calls); ' +
-      "peak RSS (VmHWM, /proc every 100 ms) of the `node …/@pulumi/pulumi/cmd/dynamic-provider` process and of the `pulumi` CLI working in the project directory; " +
+      "peak RSS (VmHWM, /proc every 100 ms) of the provider process (the `node …/@pulumi/pulumi/cmd/dynamic-provider` process, or the native plugin `pulumi-resource-domo`) and of the `pulumi` CLI working in the project directory; " +
       "state read from the backend after the phase; bytes per user = whole checkpoint / N.",
     "",
   );
@@ -325,6 +441,8 @@ export function renderMarkdown(r: BenchResults): string {
     );
     if (g.cause) lines.push(`Cause: ${g.cause.replace(/^[a-z-]+: /, "")}`, "");
   }
+
+  lines.push(...nativeSection(r.runs));
 
   for (const run of r.runs) {
     lines.push(`## ${run.id}: ${describeRun(run)}`, "");

@@ -29,6 +29,20 @@ export const dynamicProviderMatcher: ProcessMatcher = {
     !argv.includes("-e") && argv.some((a) => /cmd[/\\]dynamic-provider([/\\]index\.js)?$/.test(a)),
 };
 
+/**
+ * The native provider's plugin process the engine starts: the installed single executable
+ * `pulumi-resource-domo` (argv[0]), or, from a clone, `node …/dist/native/main.js` (the
+ * launcher plugin/pulumi-resource-domo execs node with it).
+ */
+export const nativeProviderMatcher: ProcessMatcher = {
+  name: "provider",
+  matches: (argv) =>
+    (argv[0] !== undefined && path.basename(argv[0]) === "pulumi-resource-domo") ||
+    (argv[0] !== undefined &&
+      /(^|[/\\])node$/.test(argv[0]) &&
+      argv.some((a) => /dist[/\\]native[/\\]main\.js$/.test(a))),
+};
+
 /** The Pulumi CLI (Go engine) itself. */
 export const pulumiCliMatcher: ProcessMatcher = {
   name: "cli",

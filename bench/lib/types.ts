@@ -52,8 +52,17 @@ export const phaseLabels: Record<PhaseId, string> = {
   "diag-destroy-heap": "diagnostic: `pulumi destroy`, NODE_OPTIONS=--max-old-space-size=160",
 };
 
+/**
+ * Which provider serves the run's users: the dynamic resources (DomoUser, DomoUserDirectory in
+ * a TypeScript program, served by Pulumi's Node dynamic provider), or the native `domo`
+ * provider (the plugin `pulumi-resource-domo`, installed from the archive the build makes).
+ */
+export type ProviderKind = "dynamic" | "native";
+
 /** One run of the matrix. */
 export interface RunSpec {
+  /** The provider (dynamic unless given). */
+  provider?: ProviderKind;
   n: number;
   mode: Mode;
   backend: BackendKind;
@@ -72,9 +81,14 @@ export interface RunSpec {
   heapDiagnostic?: boolean;
 }
 
-/** A run's name: `<mode>-<backend>-<n>`, e.g. perUser-file-1000. */
-export function runId(s: Pick<RunSpec, "mode" | "backend" | "n">): string {
-  return `${s.mode}-${s.backend}-${s.n}`;
+/** A run's name: `[native-]<mode>-<backend>-<n>`, e.g. perUser-file-1000, native-bulk-file-10000. */
+export function runId(s: Pick<RunSpec, "mode" | "backend" | "n" | "provider">): string {
+  return `${s.provider === "native" ? "native-" : ""}${s.mode}-${s.backend}-${s.n}`;
+}
+
+/** The run's provider (dynamic unless the spec says native). */
+export function providerOf(s: Pick<RunSpec, "provider">): ProviderKind {
+  return s.provider ?? "dynamic";
 }
 
 /** What a run measured against the committed N = 100 figures (bench/before-n100.json). */
@@ -121,7 +135,10 @@ export interface PhaseResult {
   floorRatio: number | null;
   /** wall − API span: the engine and CLI's own time outside the API calls. */
   engineSeconds: number;
-  /** Peak RSS of the dynamic provider process (pulumi phases only). */
+  /**
+   * Peak RSS of the provider process (pulumi phases only): the Node dynamic provider, or the
+   * native plugin `pulumi-resource-domo` (the largest of its processes when there are several).
+   */
   providerPeakRssBytes: number | null;
   /** Peak RSS of the Pulumi CLI (Go engine) process. */
   cliPeakRssBytes: number | null;
