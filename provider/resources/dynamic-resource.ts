@@ -34,7 +34,9 @@ export function providerText(kind: DynamicKind): string {
  * and the children it registers are not these classes (no program stack to trim there).
  */
 const sdkRoot =
-  typeof require.resolve === "function" ? path.dirname(require.resolve("@pulumi/pulumi/package.json")) : undefined;
+  typeof require.resolve === "function"
+    ? path.dirname(require.resolve("@pulumi/pulumi/package.json"))
+    : undefined;
 
 const within = (root: string | undefined, file: string | null | undefined) =>
   root !== undefined && typeof file === "string" && (file === root || file.startsWith(root + path.sep));
