@@ -34,9 +34,17 @@ await esbuild.build({
   format: "cjs",
   outfile: bundle,
   logLevel: "warning",
+  // Minified (names kept: the SDK reads some constructors' names): V8 holds the whole script's
+  // source in memory for as long as the provider runs, so its size is resident memory.
+  minify: true,
+  keepNames: true,
   // Node's own punycode module is deprecated and warns on every start; the npm package is the
   // same code without the warning.
-  alias: fs.existsSync(path.join(root, "node_modules", "punycode")) ? { punycode: "punycode/" } : {},
+  // TypeScript: see plugin/no-typescript.cjs (the SDK loads it for dynamic providers only).
+  alias: {
+    ...(fs.existsSync(path.join(root, "node_modules", "punycode")) ? { punycode: "punycode/" } : {}),
+    typescript: path.join(root, "scripts", "plugin", "no-typescript.cjs"),
+  },
   // In a single executable `require` loads Node's built-in modules only, and has no `resolve`:
   // modules that call require.resolve when they load (the dynamic resources' module, which the
   // UserDirectory component's planning imports, resolves @pulumi/pulumi's directory) would
@@ -61,11 +69,31 @@ await esbuild.build({
 log(`bundled ${(fs.statSync(bundle).size / 1e6).toFixed(1)} MB`);
 
 // 2. The single executable: a copy of Node 22 (stripped of its debug symbols) with the script.
+//    The provider controls its own process: it starts with the V8 flags in plugin/node-flags
+//    (`execArgv`, Node 22's SEA config; the clone's launcher passes the same), whatever
+//    NODE_OPTIONS the user's environment holds (`execArgvExtension: "none"`: the engine passes
+//    its environment to plugins, and a NODE_OPTIONS meant for the program would otherwise reach
+//    the plugin too). Why those flags, measured in a 10,000-user bulk directory (bench/native,
+//    docs/native-memory.md): with V8's defaults (an old space of about 4 GiB here, a share of
+//    the machine's memory, and 16 MiB semi-spaces) the heap grew before collecting and the
+//    plugin's peak RSS reached 893 MiB; the live heap at its peak is about 130 MiB (the limit
+//    at which that directory still completes), so an old space of 384 MiB leaves about three
+//    times that, and 4 MiB semi-spaces keep the young generation's garbage from adding to RSS.
 const seaConfig = path.join(work, "sea-config.json");
 const blob = path.join(work, "sea-prep.blob");
 fs.writeFileSync(
   seaConfig,
-  JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false }),
+  JSON.stringify({
+    main: bundle,
+    output: blob,
+    disableExperimentalSEAWarning: true,
+    useCodeCache: false,
+    execArgv: fs
+      .readFileSync(path.join(root, "plugin", "node-flags"), "utf8")
+      .trim()
+      .split(/\s+/),
+    execArgvExtension: "none",
+  }),
 );
 const node = path.join(root, "node_modules", "node", "bin", "node");
 execFileSync(node, ["--experimental-sea-config", seaConfig], { stdio: ["ignore", "ignore", "inherit"] });

@@ -7,6 +7,7 @@ import {
   directoryOutputs,
 } from "../resources/directory/component";
 import type { DomoUserBatchArgs } from "../resources/user/batch-resource";
+import { releaseConstructInputs } from "./memory";
 import { type NativeResourceKind, nativeComponentTypes, nativeResourceTypes } from "./tokens";
 
 /**
@@ -41,6 +42,8 @@ export async function constructComponent(
   if (type !== nativeComponentTypes.UserDirectory) {
     throw new pulumi.RunError(`the domo provider has no component ${type}`);
   }
+  // The SDK has read the request's inputs into `inputs`: its Struct (every user) can go.
+  releaseConstructInputs();
   const args = await directoryArgs(name, inputs);
   const opts = componentOptions(options);
   const component = new NativeUserDirectory(name, opts);

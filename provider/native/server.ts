@@ -11,6 +11,7 @@ import type { PropertyMap, ResourceKind } from "../runtime/kind";
 import { checkProviderConfig, configFrom, diffProviderConfig } from "./config";
 import { invokeFunction } from "./functions";
 import { nativeKind } from "./kinds";
+import { releasingRequests, sendRegistrationsAsBytes } from "./memory";
 import { markSecrets, reveal } from "./secrets";
 import { nativeResourceTypes } from "./tokens";
 
@@ -262,10 +263,13 @@ export async function serve(provider: DomoNativeProvider, args: string[]): Promi
   const original = grpc.Server.prototype.addService;
   const replaced = configMethods(provider);
   let wrapped = false;
+  sendRegistrationsAsBytes();
   grpc.Server.prototype.addService = function (service, implementation) {
     wrapped = true;
     // The SDK's methods live on its class's prototype: keep them reachable, bound to it by gRPC.
-    const withConfig = Object.assign(Object.create(implementation as ServiceImpl) as ServiceImpl, replaced);
+    // Each request is let go of once read (memory.ts).
+    const sdk = releasingRequests(implementation as ServiceImpl);
+    const withConfig = Object.assign(Object.create(sdk) as ServiceImpl, replaced);
     return original.call(this, service, withConfig as never);
   };
   try {

@@ -7,7 +7,10 @@ import { type PhaseResult, pulumiPhases, type RunResult, type RunSpec, runId } f
 /** The bench's provider dimension (issue #22), without running the bench. */
 describe("bench: native runs beside the dynamic ones", () => {
   it("names native runs native-<mode>-<backend>-<n>", () => {
-    assert.equal(runId({ mode: "bulk", backend: "file", n: 10000, provider: "native" }), "native-bulk-file-10000");
+    assert.equal(
+      runId({ mode: "bulk", backend: "file", n: 10000, provider: "native" }),
+      "native-bulk-file-10000",
+    );
     assert.equal(runId({ mode: "perUser", backend: "file", n: 1000 }), "perUser-file-1000");
   });
 
