@@ -213,34 +213,24 @@ describe("DomoError (client/errors.ts): kinds, messages, advice", () => {
 
     it("only a 4xx refusal (rejected, conflict, forbidden); a 5xx, a rate limit or a missing user never", () => {
       const said = "User 7 owns DataSets";
-      for (const [kind, status] of [
-        ["rejected", 400],
-        ["rejected", 499],
-        ["conflict", 409],
-        ["forbidden", 403],
-        ["rejected", undefined],
-      ] as const) {
-        assert.equal(
-          isContentOwnerRefusal(failed(kind, said, status === undefined ? {} : { status })),
-          true,
-          `${kind} ${status}`,
-        );
-      }
-      for (const [kind, status] of [
-        ["rejected", 399],
-        ["rejected", 500],
-        ["conflict", 503],
-        ["server", 500],
-        ["rate_limited", 429],
-        ["not_found", 404],
-        ["auth", 401],
-        ["network", undefined],
-      ] as const) {
-        assert.equal(
-          isContentOwnerRefusal(failed(kind, said, status === undefined ? {} : { status })),
-          false,
-          `${kind} ${status}`,
-        );
+      const cases: Array<[DomoErrorKind, number | undefined, boolean]> = [
+        ["rejected", 400, true],
+        ["rejected", 499, true],
+        ["conflict", 409, true],
+        ["forbidden", 403, true],
+        ["rejected", undefined, true],
+        ["rejected", 399, false],
+        ["rejected", 500, false],
+        ["conflict", 503, false],
+        ["server", 500, false],
+        ["rate_limited", 429, false],
+        ["not_found", 404, false],
+        ["auth", 401, false],
+        ["network", undefined, false],
+      ];
+      for (const [kind, status, refusal] of cases) {
+        const e = failed(kind, said, status === undefined ? {} : { status });
+        assert.equal(isContentOwnerRefusal(e), refusal, `${kind} ${status}`);
       }
       assert.equal(
         isContentOwnerRefusal(new DomoError({ kind: "content_owner", message: "m", status: 500 })),

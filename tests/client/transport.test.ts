@@ -738,6 +738,19 @@ describe("Transport (client/transport.ts) against a scripted fetch", () => {
     assert.equal(limited.calls.length, 2);
   });
 
+  it("leaves no timeout timer behind once an attempt is answered (nothing keeps the provider alive or aborts later)", async () => {
+    const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const h = harness([{ status: 200 }, { status: 400 }], { maxRetries: 0 });
+      await h.transport.request("GET", "/a");
+      assert.equal(clock.countTimers(), 0, "after a 200");
+      await refusal(h.transport.request("GET", "/b"));
+      assert.equal(clock.countTimers(), 0, "after a refused call");
+    } finally {
+      clock.restore();
+    }
+  });
+
   it("waits what Retry-After asks", async () => {
     const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     try {
