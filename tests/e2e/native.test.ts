@@ -188,6 +188,42 @@ describe("native provider through the real Pulumi CLI", function () {
     );
   });
 
+  it("keeps what was said: a retained account stays in Domo; the API's own Admin is not demoted unasked", async () => {
+    s = await NativeStack.create("native-keep");
+    const [ada, bob] = team.resources ?? [];
+    assert.ok(ada && bob);
+    s.declare({ resources: [{ ...ada, props: { ...ada.props, deletionPolicy: "retain" } }, bob] });
+    await s.stack.up();
+    const adaId = (await s.outputs())["ada.userId"] as number;
+
+    // Both removed from the program: bob is deleted, ada retained (the resource goes, she stays).
+    s.declare({ resources: [] });
+    s.emu.resetCounters();
+    await s.stack.up();
+    assert.deepEqual(s.writes(), { "DELETE /v1/users/{id}": 1 });
+    assert.equal(s.emu.store.getUser(adaId)?.deleted ?? false, false, "ada is still in Domo");
+
+    // The account the API client acts as, adopted and demoted: refused at apply, naming the
+    // setting that says so, and nothing written.
+    const admin = s.emu.store.getUser(s.emu.adminUserId);
+    assert.ok(admin);
+    s.declare({
+      resources: [
+        {
+          type: "User",
+          name: "me",
+          props: { email: admin.email, name: admin.name, role: "Participant", adoptExisting: true },
+        },
+      ],
+    });
+    s.emu.resetCounters();
+    const r = await s.stack.up([], { allowFailure: true });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stdout, /allowUnsafeAdminChanges/);
+    assert.equal(s.writes()["PUT /v1/users/{id}"] ?? 0, 0, JSON.stringify(s.writes()));
+    assert.equal(s.emu.store.getUser(s.emu.adminUserId)?.roleId, admin.roleId, "still an Admin");
+  });
+
   it("imports a user, a group and a membership with pulumi import, changing nothing in Domo", async () => {
     s = await NativeStack.create("native-import");
     s.declare(team);

@@ -103,6 +103,31 @@ describe("reliability: admin guards", function () {
     assert.equal(liveAdmins(emu), 1);
   });
 
+  it("taking the last Admin over to demote it (adoptExisting) is refused, writes nothing, takes nothing over", async () => {
+    emu = await instance(1);
+    const provider = runtimeFor(emu);
+    const a = emu.store.getUser(firstAdmin);
+    assert.ok(a);
+    const demoted = { email: a.email, name: a.name, role: "Participant", adoptExisting: true };
+    emu.resetCounters();
+    const result = await settle([provider.create(await checked(provider, demoted))]);
+    guard(
+      "adopting the last Admin to demote it",
+      `${result.ok} succeeded; ${liveAdmins(emu)} Admin left`,
+      result.ok === 0 && liveAdmins(emu) === 1,
+    );
+    assert.equal(result.ok, 0);
+    assert.match(result.refused[0] ?? "", /Refusing to demote.*last Admin.*allowUnsafeAdminChanges: true/s);
+    assert.equal(emu.counters()["PUT /v1/users/{id}"] ?? 0, 0, "nothing written");
+    assert.equal(liveAdmins(emu), 1);
+    // Said so: the same takeover goes ahead, and the same run may take the account over.
+    const allowed = await provider.create(
+      await checked(provider, { ...demoted, allowUnsafeAdminChanges: true }),
+    );
+    assert.equal(allowed.id, String(firstAdmin));
+    assert.equal(liveAdmins(emu), 0);
+  });
+
   it("two concurrent demotions of the last two Admins: exactly one succeeds", async () => {
     emu = await instance(2);
     const provider = runtimeFor(emu);

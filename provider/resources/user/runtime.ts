@@ -201,9 +201,8 @@ export class UserProviderRuntime implements ResourceKind<UserState> {
       // Only provider settings changed (e.g. the deletion policy): record them, call nothing.
       return { outs: stateOutputs({ ...state, ...settingsOf(decl), managedFields: [...managed].sort() }) };
     }
-    const losesAdmin = state.role === "Admin" && (decl.role !== "Admin" || decl.roleId !== undefined);
     const write = () => this.client.users.update(userId, writeBody(decl), { clear: d.cleared });
-    const updated = losesAdmin
+    const updated = losesAdmin(state.role, decl)
       ? await this.withAdminGuard(userId, decl.allowUnsafeAdminChanges, "demote", write, "declared")
       : await write();
     return { outs: stateOutputs(stateFrom(updated, decl, managed, writeBody(decl))) };
@@ -339,10 +338,21 @@ export class UserProviderRuntime implements ResourceKind<UserState> {
     this.claim(existing.id, "taken over");
     const differs = managed.some((f) => !sameField(f, existing[f], decl[f]));
     if (!differs) return { id, outs: stateOutputs(stateFrom(existing, decl, managed)) };
+    const write = () => this.client.users.update(existing.id, writeBody(decl));
+    // Taking an Admin over to demote it passes the same guard as an update that demotes: the
+    // account the credentials belong to and the last Admin stay Admins unless said otherwise.
+    const demoting = losesAdmin(existing.role, decl);
     try {
-      const updated = await this.client.users.update(existing.id, writeBody(decl));
+      const updated = demoting
+        ? await this.withAdminGuard(existing.id, decl.allowUnsafeAdminChanges, "demote", write, "declared")
+        : await write();
       return { id, outs: stateOutputs(stateFrom(updated, decl, managed, writeBody(decl))) };
     } catch (e) {
+      // Refused by the guard: nothing was written, and the account is not taken over.
+      if (demoting && isGuardRefusal(e)) {
+        this.claims.delete(existing.id);
+        throw e;
+      }
       const outs = stateOutputs(stateFrom(existing, decl, managed));
       if (inputs.__provider !== undefined) outs.__provider = inputs.__provider;
       throw new PartialCreateError(id, outs, e);
@@ -390,6 +400,15 @@ function existsError(email: string, id: number): DomoError {
       "If an interrupted `pulumi up` created it, run `npx pulumi-domo recover --stack <stack>` to bring what that run created into the stack, then `pulumi up` again. " +
       `To take the account over instead (also once recover has nothing left to do): in a users file, add \`id: ${id}\` to its entry; in a program, set adoptExisting: true (or importId: "${id}") on the DomoUser`,
   });
+}
+
+/** Whether a declaration takes an account's Admin role away (another role, or a custom roleId). */
+function losesAdmin(role: string | undefined, decl: UserDeclaration): boolean {
+  return role === "Admin" && (decl.role !== "Admin" || decl.roleId !== undefined);
+}
+
+function isGuardRefusal(e: unknown): boolean {
+  return e instanceof DomoError && e.kind === "refused" && e.field === "allowUnsafeAdminChanges";
 }
 
 function guardError(
