@@ -18,6 +18,11 @@ export const FaultSchema = z.discriminatedUnion("kind", [
     retryAfter: z.union([z.number().nonnegative(), z.string().min(1)]).optional(),
   }),
   z.object({ ...targeting, kind: z.literal("latency"), ms: z.number().nonnegative() }),
+  /**
+   * Do the work and commit it, then wait `ms` before answering: a client killed (or timed out)
+   * meanwhile never learns it succeeded. `latency` waits before the work instead.
+   */
+  z.object({ ...targeting, kind: z.literal("slowAnswer"), ms: z.number().nonnegative() }),
   /** Destroy the socket before anything is done or answered. */
   z.object({ ...targeting, kind: z.literal("reset") }),
   /** Do the work and commit it, then destroy the socket: the client never learns it succeeded. */
@@ -46,8 +51,10 @@ export interface FaultControls {
 export type TerminalFault = Extract<Fault, { kind: "status" | "reset" | "lostResponse" | "expireToken" }>;
 
 export interface FaultDecision {
-  /** Sum of every matching latency fault. */
+  /** Sum of every matching latency fault: waited before the work. */
   latencyMs: number;
+  /** Sum of every matching slowAnswer fault: waited after the work, before the answer. */
+  answerDelayMs: number;
   /** The first matching fault that changes the outcome; later ones are left for later requests. */
   terminal?: TerminalFault;
   /** Labels of every fault applied, for the request log. */
@@ -60,6 +67,8 @@ export function faultLabel(fault: Fault): string {
       return `status:${fault.status}`;
     case "latency":
       return `latency:${fault.ms}`;
+    case "slowAnswer":
+      return `slowAnswer:${fault.ms}`;
     default:
       return fault.kind;
   }
@@ -95,12 +104,14 @@ export class FaultRegistry implements FaultControls {
    * keeps expireToken faults from being used up by requests that carry no token to expire.
    */
   take(route: RouteKey, hasBearer: boolean): FaultDecision {
-    const decision: FaultDecision = { latencyMs: 0, labels: [] };
+    const decision: FaultDecision = { latencyMs: 0, answerDelayMs: 0, labels: [] };
     if (this.faults.length === 0) return decision;
     for (const fault of this.faults) {
       if (fault.route !== undefined && fault.route !== route) continue;
       if (fault.kind === "latency") {
         decision.latencyMs += fault.ms;
+      } else if (fault.kind === "slowAnswer") {
+        decision.answerDelayMs += fault.ms;
       } else {
         if (decision.terminal !== undefined) continue;
         if (fault.kind === "expireToken" && !hasBearer) continue;

@@ -222,6 +222,8 @@ export async function startEmulator(input: EmulatorOptionsInput = {}): Promise<R
     } catch (error) {
       response = errorResponse(error, path);
     }
+    if (decision.answerDelayMs > 0)
+      await sleep(decision.answerDelayMs, undefined, { signal: closing.signal });
     if (fault?.kind === "lostResponse") drop(response.status);
     else send(response);
   }

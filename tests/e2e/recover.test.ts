@@ -184,7 +184,10 @@ for (const transport of ["dynamic", "native"] as const)
         ].join("\n"),
       );
       await fx.stack.setConfig("domo:requestsPerSecond", "10");
-      fx.emu.faults.add({ kind: "latency", ms: 150, route: "POST /v1/groups" });
+      // Each group is committed at once and answered 3 s later: whenever the kill comes, the
+      // groups Domo has were created by requests the run never heard back from (no race with
+      // the engine recording them first), so recover must record them.
+      fx.emu.faults.add({ kind: "slowAnswer", ms: 3000, route: "POST /v1/groups" });
       fx.emu.faults.add({ kind: "latency", ms: 100, route: "POST /v1/users" });
       const teams = () => fx.emu.store.listGroups().filter((g) => g.name.startsWith("Team "));
       const killed = await upKilledWhen(fx.stack, fx.projectDir, fx.emu, () => teams().length, 3, "tree");

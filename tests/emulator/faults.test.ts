@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { setImmediate as setImmediatePromise } from "node:timers/promises";
 import { Api, admin, as, cleanup, requestToken, start, tempDir, token } from "./harness";
 
 const JANE = { name: "Jane Doe", email: "jane@example.com", role: "Editor" };
@@ -86,6 +87,24 @@ describe("emulator: fault injection", () => {
     await api.get(`/v1/users/${emulator.adminUserId}`);
     assert.ok(performance.now() - began >= 35, "latencyMs still applies");
     assert.equal(emulator.requestLog().find((e) => e.fault)?.fault, "latency:120");
+  });
+
+  it("answers slowly after committing the work (slowAnswer): the account exists before the answer", async () => {
+    const emulator = await start();
+    const api = await Api.connect(emulator);
+    emulator.faults.add({ route: "POST /v1/users", kind: "slowAnswer", ms: 200, count: 1 });
+    const began = performance.now();
+    let answered = false;
+    const created = api.post("/v1/users", JANE).then((r) => {
+      answered = true;
+      return r;
+    });
+    // Committed while the answer is still on its way.
+    while (!emulator.store.listUsers().some((u) => u.email === JANE.email)) await setImmediatePromise();
+    assert.equal(answered, false, "the account exists before the client hears back");
+    assert.equal((await created).status, 200);
+    assert.ok(performance.now() - began >= 195);
+    assert.equal(emulator.requestLog().at(-1)?.fault, "slowAnswer:200");
   });
 
   it("resets the connection without doing the work", async () => {
